@@ -1,0 +1,45 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install assets run test test-fast bench lint messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# The app with demo data on the embedded PostgreSQL (or DATABASE_URL), in DEBUG mode.
+run: install
+	DEBUG=True $(PY) manage.py migrate --noinput
+	DEBUG=True $(PY) manage.py seed_demo --if-empty
+	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite, browser tests included, on PostgreSQL (embedded when DATABASE_URL is unset).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks at a million customers (not part of `make test`).
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+messages: install
+	DEBUG=True $(PY) manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' --ignore='var/*' --ignore='bench/*' --ignore='tests/*'
+	DEBUG=True $(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
+
+clean:
+	rm -rf staticfiles .pytest_cache

@@ -1,0 +1,48 @@
+"""The custom user model. Nothing domain-specific lives here."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The Django groups that define what a user does in the CRM (SPEC §1)."""
+
+    SALES = "sales", _("Sales rep")
+    SUPPORT = "support", _("Support staff")
+    MANAGER = "manager", _("Manager")
+
+
+class User(AbstractUser):
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """Names of the user's role groups, read once per request-bound instance."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or bool(self.role_names.intersection(roles))
+
+    @property
+    def is_manager(self) -> bool:
+        return self.has_role(Role.MANAGER)
+
+    @property
+    def is_support(self) -> bool:
+        return self.has_role(Role.SUPPORT)
+
+    @property
+    def sees_all_records(self) -> bool:
+        """Support staff, managers and superusers see every customer; reps only their own."""
+        return self.has_role(Role.SUPPORT, Role.MANAGER)

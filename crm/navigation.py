@@ -1,0 +1,38 @@
+"""Header navigation assembled from the apps: each AppConfig lists its own `nav_items`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    icon: str
+    permission: str
+    order: int = 100
+
+
+def nav_items_for(user, current_view: str = "") -> list[dict]:
+    """The items `user` may open, in order, with the one matching `current_view` active."""
+    if user is None or not user.is_authenticated:
+        return []
+    declared = [
+        item for config in apps.get_app_configs() for item in getattr(config, "nav_items", ())
+    ]
+    declared.sort(key=lambda item: (item.order, item.url_name))
+    visible = [item for item in declared if user.has_perm(item.permission)]
+    # The most specific match wins: `customers:trash` over the app's `customers:list`.
+    active = next((i for i in visible if i.url_name == current_view), None)
+    if active is None:
+        namespace = current_view.split(":")[0] + ":"
+        active = next((i for i in visible if i.url_name.startswith(namespace)), None)
+    return [
+        {"url": reverse(i.url_name), "label": i.label, "icon": i.icon, "active": i is active}
+        for i in visible
+    ]

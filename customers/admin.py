@@ -1,0 +1,155 @@
+"""The admin is the support staff's workplace: searchable, filtered, and writing through the
+same services as the browser UI."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from crm.pagination import CappedCountPaginator
+from customers import services
+from customers.models import Customer, Product, Purchase, Tag
+
+CUSTOMER_FORM_FIELDS = [
+    "kind", "name", "gender", "birth_date", "phone", "email", "company", "industry",
+    "province", "city", "address", "source", "level", "status", "acquired_on", "churned_on",
+    "owner", "marketing_opt_out", "notes", "external_id",
+]
+
+
+class PurchaseInline(admin.TabularInline):
+    model = Purchase
+    fields = ["purchased_on", "product", "quantity", "unit_price", "amount", "channel"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-purchased_on", "-id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    list_display = ["name"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "phone", "email", "company", "city", "level", "status",
+                    "owner", "acquired_on"]
+    list_filter = ["status", "level", "kind", "source", "marketing_opt_out"]
+    search_fields = ["name", "phone", "email", "company", "=external_id"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner", "tags"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+    fields = CUSTOMER_FORM_FIELDS + ["tags", "created_at", "updated_at", "version"]
+    inlines = [PurchaseInline]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["move_to_trash"]
+
+    def get_queryset(self, request):
+        return Customer.objects.visible_to(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        # One search everywhere: the same vocabulary as the browser list (normalized phone).
+        if not search_term:
+            return queryset, False
+        return queryset.search(search_term), False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in CUSTOMER_FORM_FIELDS
+                if name in form.cleaned_data}
+        data["tags"] = form.cleaned_data.get("tags", [])
+        if change:
+            saved = services.customer_update(customer=obj, actor=request.user, **data)
+        else:
+            saved = services.customer_create(actor=request.user, **data)
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def save_related(self, request, form, formsets, change):
+        # Tags went through the service in save_model; the purchase inline is read-only.
+        pass
+
+    def delete_model(self, request, obj):
+        services.customer_delete(customer=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for customer in queryset:
+            services.customer_delete(customer=customer, actor=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Move selected customers to the trash"),
+                  permissions=["delete"])
+    def move_to_trash(self, request, queryset):
+        count = 0
+        for customer in queryset:
+            services.customer_delete(customer=customer, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d customer moved to the trash.",
+                     "%(count)d customers moved to the trash.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["sku", "name", "category", "list_price", "is_active"]
+    list_filter = ["is_active", "category"]
+    search_fields = ["sku", "name", "category"]
+    ordering = ["name"]
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(admin.ModelAdmin):
+    list_display = ["purchased_on", "customer", "product", "quantity", "unit_price", "amount",
+                    "channel"]
+    list_filter = ["channel", "purchased_on"]
+    search_fields = ["=external_id", "product__sku", "product__name"]
+    list_select_related = ["customer", "product"]
+    autocomplete_fields = ["customer", "product"]
+    readonly_fields = ["amount", "created_by", "created_at"]
+    date_hierarchy = "purchased_on"
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        # The ledger is append-only; a wrong line is corrected by a new one.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.purchase_create(
+            actor=request.user,
+            customer=form.cleaned_data["customer"],
+            product=form.cleaned_data["product"],
+            quantity=form.cleaned_data["quantity"],
+            unit_price=form.cleaned_data["unit_price"],
+            purchased_on=form.cleaned_data["purchased_on"],
+            channel=form.cleaned_data.get("channel", ""),
+            external_id=form.cleaned_data.get("external_id", ""),
+        )
+        obj.pk = saved.pk
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "customer":
+            kwargs["queryset"] = Customer.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

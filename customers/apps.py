@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from crm.navigation import NavItem
+
+
+class CustomersConfig(AppConfig):
+    name = "customers"
+    verbose_name = _("Customers")
+    nav_items = [
+        NavItem("customers:list", _("Customers"), "people", "customers.view_customer", order=10),
+        NavItem("customers:trash", _("Trash"), "trash", "customers.restore_customer", order=90),
+    ]
+
+    def ready(self) -> None:
+        from customers import panels
+
+        panels.register_panel(
+            key="purchases",
+            title=_("Purchases"),
+            url_name="customers:purchase_panel",
+            order=10,
+            permission="customers.view_purchase",
+        )

@@ -1,0 +1,71 @@
+"""The customer list's filters; free text goes through `CustomerQuerySet.search`."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, Tag
+from customers.selectors import assignable_owners
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, phone, e-mail or company"),
+                   "autocomplete": "off"}
+        ),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices,
+                                         empty_label=_("Any status"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Customer.Level.choices,
+                                        empty_label=_("Any level"))
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=assignable_owners(),
+                                             empty_label=_("Any owner"))
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Customer.Source.choices,
+                                         empty_label=_("Any source"))
+    city = django_filters.CharFilter(label=_("City"), method="filter_city")
+    tag = django_filters.ModelChoiceFilter(
+        label=_("Tag"), field_name="tags", queryset=Tag.objects.all(), empty_label=_("Any tag")
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        empty_label=None,
+        null_label=None,
+        choices=[
+            ("-created", _("Newest first")),
+            ("created", _("Oldest first")),
+            ("name", _("Name A–Z")),
+            ("-name", _("Name Z–A")),
+            ("-acquired", _("Recently acquired")),
+            ("-updated", _("Recently updated")),
+            ("level", _("Level A–D")),
+        ],
+        fields={
+            "created_at": "created",
+            "name": "name",
+            "acquired_on": "acquired",
+            "updated_at": "updated",
+            "level": "level",
+        },
+    )
+
+    class Meta:
+        model = Customer
+        fields: list[str] = []
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.sees_all_records:
+            del self.filters["owner"]
+        self.form.fields["sort"].required = False
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_city(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(city=value) if value else queryset

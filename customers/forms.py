@@ -1,0 +1,178 @@
+"""Forms validate and lay out; the views hand `cleaned_data` to the services."""
+
+from __future__ import annotations
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import User
+from customers.models import Customer, Product, Purchase
+from customers.selectors import assignable_owners, customer_duplicates
+
+_TAG_SEPARATORS = re.compile(r"[,;，；]")
+
+
+def split_tags(text: str) -> list[str]:
+    return [name.strip() for name in _TAG_SEPARATORS.split(text or "") if name.strip()]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class CustomerForm(forms.ModelForm):
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=500,
+        help_text=_("Separate tags with commas."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_duplicates = forms.BooleanField(
+        label=_("Save anyway: this is a different customer"), required=False
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "kind", "name", "gender", "birth_date", "phone", "email", "company", "industry",
+            "province", "city", "address", "source", "level", "status", "acquired_on",
+            "churned_on", "owner", "marketing_opt_out", "notes", "external_id",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "acquired_on": DateInput(),
+            "churned_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.duplicates = None
+        if user.has_perm("customers.reassign_customer"):
+            self.fields["owner"].queryset = assignable_owners()
+        else:
+            del self.fields["owner"]
+        if self.instance.pk:
+            self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
+            self.fields["version"].initial = self.instance.version
+        self.fields["churned_on"].help_text = _(
+            "Set automatically when the status becomes churned; cleared on reactivation."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Customer"),
+                Row(Column("kind", css_class="col-md-3"), Column("name", css_class="col-md-5"),
+                    Column("gender", css_class="col-md-2"),
+                    Column("birth_date", css_class="col-md-2")),
+            ),
+            Fieldset(
+                _("Contact"),
+                Row(Column("phone", css_class="col-md-4"), Column("email", css_class="col-md-4"),
+                    Column("company", css_class="col-md-4")),
+                Row(Column("industry", css_class="col-md-3"),
+                    Column("province", css_class="col-md-3"), Column("city", css_class="col-md-3"),
+                    Column("address", css_class="col-md-3")),
+            ),
+            Fieldset(
+                _("Relationship"),
+                Row(Column("source", css_class="col-md-3"), Column("level", css_class="col-md-3"),
+                    Column("status", css_class="col-md-3"),
+                    Column("owner", css_class="col-md-3") if "owner" in self.fields else Div()),
+                Row(Column("acquired_on", css_class="col-md-3"),
+                    Column("churned_on", css_class="col-md-3"),
+                    Column("tags", css_class="col-md-6")),
+                Row(Column("external_id", css_class="col-md-3"),
+                    Column("marketing_opt_out", css_class="col-md-9 pt-md-4")),
+                "notes",
+            ),
+            "version",
+        )
+
+    def clean_tags(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        # The churn date belongs to the churned status (the service enforces the same rule).
+        if cleaned.get("status") != Customer.Status.CHURNED:
+            cleaned["churned_on"] = None
+        elif not cleaned.get("churned_on"):
+            cleaned["churned_on"] = timezone.localdate()
+        self.duplicates = customer_duplicates(
+            user=self.user,
+            phone=cleaned.get("phone", ""),
+            email=cleaned.get("email", ""),
+            exclude_pk=self.instance.pk,
+        )
+        if self.duplicates and not cleaned.get("confirm_duplicates"):
+            raise forms.ValidationError(
+                _(
+                    "Another customer already has this phone number or e-mail address. "
+                    "Check the matches below; tick “Save anyway” if this is a different customer."
+                ),
+                code="duplicate",
+            )
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The cleaned values as keyword arguments for `customer_create` / `customer_update`."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data["tags"] = self.cleaned_data["tags"]
+        return data
+
+
+class PurchaseForm(forms.ModelForm):
+    unit_price = forms.DecimalField(
+        label=_("Unit price"), max_digits=12, decimal_places=2, min_value=0, required=False,
+        help_text=_("Leave empty to use the product's list price."),
+    )
+
+    class Meta:
+        model = Purchase
+        fields = ["product", "purchased_on", "quantity", "unit_price", "channel", "external_id"]
+        widgets = {"purchased_on": DateInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("product", css_class="col-md-6"),
+                Column("purchased_on", css_class="col-md-3"),
+                Column("quantity", css_class="col-md-3")),
+            Row(Column("unit_price", css_class="col-md-4"), Column("channel", css_class="col-md-4"),
+                Column("external_id", css_class="col-md-4")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("unit_price") is None and cleaned.get("product"):
+            cleaned["unit_price"] = cleaned["product"].list_price
+        return cleaned
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
+    selected = forms.ModelMultipleChoiceField(
+        queryset=Customer.objects.none(),
+        error_messages={"required": _("Select at least one customer.")},
+    )
+
+    def __init__(self, *args, customers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = assignable_owners()
+        self.fields["selected"].queryset = customers

@@ -1,0 +1,349 @@
+"""Customer master data, products and the purchase ledger (SPEC §3)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.contrib.postgres.indexes import OpClass
+from django.db.models.functions import Cast, Upper
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.normalization import digits_only, validate_phone
+
+# Below this length a contains-search cannot use a trigram index, so a prefix search runs instead.
+_TRIGRAM_MIN_LENGTH = 3
+_PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerQuerySet(models.QuerySet):
+    def alive(self) -> CustomerQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> CustomerQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+    def visible_to(self, user) -> CustomerQuerySet:
+        """Reps see the customers they own; support, managers and superusers see all."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_all_records:
+            return self
+        return self.filter(owner=user)
+
+    def search(self, term: str) -> CustomerQuerySet:
+        """Name, company, phone or e-mail containing `term` (a prefix for very short terms).
+
+        A phone fragment matches the normalized digits, so `138 0013` finds `13800138000`.
+        """
+        term = (term or "").strip()
+        if not term:
+            return self
+        if "@" in term:
+            return self.filter(email_normalized__contains=term.lower())
+        digits = digits_only(term)
+        if _PHONE_FRAGMENT.match(term) and len(digits) >= 3:
+            return self.filter(phone_normalized__contains=digits)
+        if len(term) < _TRIGRAM_MIN_LENGTH:
+            return self.filter(Q(name__istartswith=term) | Q(company__istartswith=term))
+        return self.filter(
+            Q(name__icontains=term)
+            | Q(company__icontains=term)
+            | Q(email_normalized__contains=term.lower())
+        )
+
+    def for_list(self) -> CustomerQuerySet:
+        return self.select_related("owner").prefetch_related("tags")
+
+
+class AliveCustomerManager(models.Manager.from_queryset(CustomerQuerySet)):
+    def get_queryset(self) -> CustomerQuerySet:
+        return super().get_queryset().alive()
+
+
+def _alive(*fields, name: str, **kwargs) -> models.Index:
+    return models.Index(*fields, name=name, condition=Q(deleted_at__isnull=True), **kwargs)
+
+
+class Customer(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class Level(models.TextChoices):
+        A = "A", _("A · key")
+        B = "B", _("B · important")
+        C = "C", _("C · regular")
+        D = "D", _("D · low")
+
+    class Status(models.TextChoices):
+        POTENTIAL = "potential", _("Potential")
+        ACTIVE = "active", _("Active")
+        CHURNED = "churned", _("Churned")
+
+    class Source(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        REFERRAL = "referral", _("Referral")
+        EXHIBITION = "exhibition", _("Exhibition")
+        ADVERTISING = "advertising", _("Advertising")
+        COLD_CALL = "cold_call", _("Cold call")
+        SOCIAL_MEDIA = "social_media", _("Social media")
+        PARTNER = "partner", _("Partner")
+        WALK_IN = "walk_in", _("Walk-in")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_phone]
+    )
+    phone_normalized = models.CharField(max_length=32, blank=True, editable=False)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email_normalized = models.CharField(max_length=254, blank=True, editable=False)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source, blank=True)
+    level = models.CharField(_("level"), max_length=1, choices=Level, default=Level.C)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.POTENTIAL)
+    acquired_on = models.DateField(_("acquired on"), default=timezone.localdate)
+    churned_on = models.DateField(_("churned on"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_customers",
+        null=True,
+        blank=True,
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), related_name="customers", blank=True)
+    marketing_opt_out = models.BooleanField(_("opted out of marketing"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    external_id = models.CharField(_("external ID"), max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+
+    objects = AliveCustomerManager()
+    all_objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at", "-id"]
+        # Validation (unique external_id) must see deleted customers too.
+        default_manager_name = "all_objects"
+        permissions = [
+            ("reassign_customer", _("Can reassign customers to another owner")),
+            ("restore_customer", _("Can see deleted customers and restore them")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="customer_external_id_unique",
+                violation_error_message=_("Another customer already has this external ID."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "company"]), name="customer_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["A", "B", "C", "D"]), name="customer_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["potential", "active", "churned"]),
+                name="customer_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="churned") & Q(churned_on__isnull=False))
+                | (~Q(status="churned") & Q(churned_on__isnull=True)),
+                name="customer_churned_on_matches_status",
+                violation_error_message=_(
+                    "A churned customer needs a churn date, and only a churned customer has one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(churned_on__isnull=True) | Q(churned_on__gte=F("acquired_on")),
+                name="customer_churned_after_acquired",
+                violation_error_message=_("The churn date cannot be before the acquisition date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="customer_name_not_empty",
+                violation_error_message=_("A customer needs a name."),
+            ),
+        ]
+        indexes = [
+            # Keyset pagination: one index per sort order, the primary key as tie-break.
+            _alive("created_at", "id", name="customer_created_idx"),
+            _alive("name", "id", name="customer_name_idx"),
+            _alive("acquired_on", "id", name="customer_acquired_idx"),
+            _alive("updated_at", "id", name="customer_updated_idx"),
+            _alive("level", "id", name="customer_level_idx"),
+            _alive("owner", "created_at", "id", name="customer_owner_created_idx"),
+            _alive("owner", "name", "id", name="customer_owner_name_idx"),
+            _alive("status", "created_at", "id", name="customer_status_created_idx"),
+            _alive("city", name="customer_city_idx"),
+            _alive("source", name="customer_source_idx"),
+            models.Index(fields=["deleted_at"], name="customer_deleted_idx",
+                         condition=Q(deleted_at__isnull=False)),
+            # Duplicate detection and exact lookups.
+            models.Index(fields=["phone_normalized"], name="customer_phone_norm_idx",
+                         condition=~Q(phone_normalized="")),
+            models.Index(fields=["email_normalized"], name="customer_email_norm_idx",
+                         condition=~Q(email_normalized="")),
+            # Prefix search for short terms (`istartswith` compares UPPER(col::text)).
+            models.Index(
+                OpClass(Upper(Cast("name", models.TextField())), name="text_pattern_ops"),
+                name="customer_name_prefix_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                OpClass(Upper(Cast("company", models.TextField())), name="text_pattern_ops"),
+                name="customer_company_prefix_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Product(models.Model):
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    list_price = models.DecimalField(
+        _("list price"), max_digits=12, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(list_price__gte=0), name="product_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.sku})"
+
+
+class PurchaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PurchaseQuerySet:
+        """Purchases of the customers the user may see (deleted customers' purchases hidden)."""
+        customers = Customer.objects.visible_to(user)
+        return self.filter(customer__in=customers)
+
+    def for_list(self) -> PurchaseQuerySet:
+        return self.select_related("product")
+
+
+class Purchase(models.Model):
+    """One transaction line; revenue is Σ amount, with amount = quantity × unit price."""
+
+    class Channel(models.TextChoices):
+        STORE = "store", _("Store")
+        ONLINE = "online", _("Online")
+        PHONE = "phone", _("Phone")
+        SALES_REP = "sales_rep", _("Sales rep")
+        PARTNER = "partner", _("Partner")
+        OTHER = "other", _("Other")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="purchases"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="purchases"
+    )
+    purchased_on = models.DateField(_("purchased on"), default=timezone.localdate)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, validators=[MinValueValidator(1)]
+    )
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=12, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    amount = models.GeneratedField(
+        expression=F("quantity") * F("unit_price"),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+        db_persist=True,
+        verbose_name=_("amount"),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel, blank=True)
+    external_id = models.CharField(_("external ID"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        related_name="+", null=True, blank=True, editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = PurchaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-purchased_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""),
+                name="purchase_external_id_unique",
+                violation_error_message=_("Another purchase already has this external ID."),
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="purchase_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="purchase_unit_price_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "-purchased_on", "-id"], name="purchase_customer_idx"),
+            models.Index(fields=["purchased_on"], name="purchase_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} × {self.quantity}"

@@ -1,0 +1,220 @@
+"""Customer pages. Views stay thin: permissions, one selector or service call, a template."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from crm.mixins import CrmPermissionMixin, HtmxTemplateMixin, add_service_errors
+from crm.pagination import KeysetPaginator
+from customers import selectors, services
+from customers.filters import CustomerFilter
+from customers.forms import CustomerForm, PurchaseForm, ReassignForm
+from customers.panels import panels_for
+
+
+class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
+    permission_required = "customers.view_customer"
+    template_name = "customers/customer_list.html"
+    htmx_partial = "results"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        filterset = CustomerFilter(
+            self.request.GET or None, queryset=selectors.customer_list(user=user), user=user
+        )
+        page = KeysetPaginator(filterset.qs).page(self.request.GET.get("cursor"))
+        can_reassign = user.has_perm("customers.reassign_customer")
+        return super().get_context_data(
+            filter=filterset,
+            page=page,
+            can_reassign=can_reassign,
+            reassign_form=ReassignForm(customers=selectors.customer_list(user=user))
+            if can_reassign else None,
+            **kwargs,
+        )
+
+
+class CustomerDetailView(CrmPermissionMixin, TemplateView):
+    permission_required = "customers.view_customer"
+    template_name = "customers/customer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        customer = selectors.customer_get(user=self.request.user, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            customer=customer,
+            summary=selectors.customer_purchase_summary(customer=customer),
+            panels=[(panel, panel.url_for(customer.pk)) for panel in panels_for(self.request.user)],
+            **kwargs,
+        )
+
+
+class CustomerPurchasePanelView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
+    """The purchase history of one customer: a panel on the customer page, or a page alone."""
+
+    permission_required = ("customers.view_customer", "customers.view_purchase")
+    template_name = "customers/purchase_list.html"
+    htmx_partial = "panel"
+
+    def get_context_data(self, **kwargs):
+        customer = selectors.customer_get(user=self.request.user, pk=self.kwargs["pk"])
+        purchases = selectors.customer_purchases(user=self.request.user, customer=customer)
+        return super().get_context_data(
+            customer=customer,
+            page=KeysetPaginator(purchases, per_page=10).page(self.request.GET.get("cursor")),
+            summary=selectors.customer_purchase_summary(customer=customer),
+            **kwargs,
+        )
+
+
+class CustomerCreateView(CrmPermissionMixin, FormView):
+    permission_required = "customers.add_customer"
+    template_name = "customers/customer_form.html"
+    form_class = CustomerForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            customer = services.customer_create(actor=self.request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Customer “%(name)s” created.") % {"name": customer})
+        return redirect(customer)
+
+
+class CustomerUpdateView(CrmPermissionMixin, FormView):
+    permission_required = "customers.change_customer"
+    template_name = "customers/customer_form.html"
+    form_class = CustomerForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.customer = selectors.customer_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.customer}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(customer=self.customer, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            customer = services.customer_update(
+                customer=self.customer,
+                actor=self.request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.service_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Customer “%(name)s” saved.") % {"name": customer})
+        return redirect(customer)
+
+
+class CustomerDeleteView(CrmPermissionMixin, TemplateView):
+    permission_required = "customers.delete_customer"
+    template_name = "customers/customer_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        customer = selectors.customer_get(user=self.request.user, pk=self.kwargs["pk"])
+        return super().get_context_data(customer=customer, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        customer = selectors.customer_get(user=request.user, pk=kwargs["pk"])
+        services.customer_delete(customer=customer, actor=request.user)
+        messages.success(request, _("Customer “%(name)s” moved to the trash.") % {"name": customer})
+        return redirect("customers:list")
+
+
+class CustomerTrashView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
+    permission_required = "customers.restore_customer"
+    template_name = "customers/customer_trash.html"
+    htmx_partial = "results"
+
+    def get_context_data(self, **kwargs):
+        trash = selectors.customer_trash(user=self.request.user)
+        return super().get_context_data(
+            page=KeysetPaginator(trash).page(self.request.GET.get("cursor")), **kwargs
+        )
+
+
+class CustomerRestoreView(CrmPermissionMixin, TemplateView):
+    permission_required = "customers.restore_customer"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        customer = selectors.customer_get_deleted(user=request.user, pk=kwargs["pk"])
+        services.customer_restore(customer=customer, actor=request.user)
+        messages.success(request, _("Customer “%(name)s” restored.") % {"name": customer})
+        return redirect(customer)
+
+
+class CustomerReassignView(CrmPermissionMixin, FormView):
+    """Bulk hand-over of the customers ticked on the list to another owner."""
+
+    permission_required = "customers.reassign_customer"
+    template_name = "customers/customer_reassign.html"
+    form_class = ReassignForm
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "customers": selectors.customer_list(user=self.request.user)}
+
+    def form_valid(self, form):
+        try:
+            count = services.customers_reassign(
+                actor=self.request.user,
+                customers=form.cleaned_data["selected"],
+                owner=form.cleaned_data["owner"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(count)d customers reassigned to %(owner)s.")
+            % {"count": count, "owner": form.cleaned_data["owner"]},
+        )
+        target = self.request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            target = reverse("customers:list")
+        return HttpResponseRedirect(target)
+
+
+class PurchaseCreateView(CrmPermissionMixin, FormView):
+    permission_required = "customers.add_purchase"
+    template_name = "customers/purchase_form.html"
+    form_class = PurchaseForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.customer = selectors.customer_get(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(customer=self.customer, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.purchase_create(
+                actor=self.request.user, customer=self.customer, **form.service_data()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Purchase recorded."))
+        return redirect(self.customer)
