@@ -144,7 +144,8 @@ class KeysetPaginator:
         )
         return queryset.filter(after(lhs, rhs))
 
-    def page(self, token: str | None) -> KeysetPage:
+    def page(self, token: str | None, *, count: int | None = None) -> KeysetPage:
+        """The page `token` points at; pass `count` when the caller already knows it."""
         cursor = Cursor.decode(token)
         backwards = cursor.direction in (PREVIOUS, LAST)
         queryset = self._ordered(reverse=backwards)
@@ -162,7 +163,10 @@ class KeysetPaginator:
             has_previous, has_next = more, cursor.direction == PREVIOUS
         else:
             has_next, has_previous = more, cursor.direction == NEXT
-        count, capped = capped_count(self.queryset)
+        if count is None:
+            count, capped = capped_count(self.queryset)
+        else:
+            capped = False
         return KeysetPage(
             object_list=rows,
             has_next=has_next,

@@ -20,9 +20,7 @@ def customer_list(*, user: User) -> QuerySet[Customer]:
 
 def customer_get(*, user: User, pk: int) -> Customer:
     """One live customer the user may see, or 404 (another rep's customer does not exist)."""
-    return get_object_or_404(
-        Customer.objects.visible_to(user).select_related("owner").prefetch_related("tags"), pk=pk
-    )
+    return get_object_or_404(Customer.objects.visible_to(user).select_related("owner"), pk=pk)
 
 
 def customer_trash(*, user: User) -> QuerySet[Customer]:

@@ -195,6 +195,7 @@ def purchase_create(
 ) -> Purchase:
     """Record one purchase line (amount = quantity × unit price, the product's list price by
     default). A potential customer who buys becomes an active customer."""
+    customer = Customer.all_objects.select_for_update().get(pk=customer.pk)
     if customer.is_deleted:
         raise ValidationError(_("This customer has been deleted."))
     purchase = Purchase(

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -65,12 +66,11 @@ class CustomerPurchasePanelView(CrmPermissionMixin, HtmxTemplateMixin, TemplateV
     def get_context_data(self, **kwargs):
         customer = selectors.customer_get(user=self.request.user, pk=self.kwargs["pk"])
         purchases = selectors.customer_purchases(user=self.request.user, customer=customer)
-        return super().get_context_data(
-            customer=customer,
-            page=KeysetPaginator(purchases, per_page=10).page(self.request.GET.get("cursor")),
-            summary=selectors.customer_purchase_summary(customer=customer),
-            **kwargs,
+        summary = selectors.customer_purchase_summary(customer=customer)
+        page = KeysetPaginator(purchases, per_page=10).page(
+            self.request.GET.get("cursor"), count=summary.count
         )
+        return super().get_context_data(customer=customer, page=page, summary=summary, **kwargs)
 
 
 class CustomerCreateView(CrmPermissionMixin, FormView):
@@ -91,15 +91,19 @@ class CustomerCreateView(CrmPermissionMixin, FormView):
         return redirect(customer)
 
 
-class CustomerUpdateView(CrmPermissionMixin, FormView):
+class CustomerObjectMixin:
+    """The customer named in the URL, looked up (visible to the user, or 404) after the
+    permission check has passed."""
+
+    @cached_property
+    def customer(self):
+        return selectors.customer_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class CustomerUpdateView(CrmPermissionMixin, CustomerObjectMixin, FormView):
     permission_required = "customers.change_customer"
     template_name = "customers/customer_form.html"
     form_class = CustomerForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.customer = selectors.customer_get(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.customer}
@@ -195,15 +199,10 @@ class CustomerReassignView(CrmPermissionMixin, FormView):
         return HttpResponseRedirect(target)
 
 
-class PurchaseCreateView(CrmPermissionMixin, FormView):
+class PurchaseCreateView(CrmPermissionMixin, CustomerObjectMixin, FormView):
     permission_required = "customers.add_purchase"
     template_name = "customers/purchase_form.html"
     form_class = PurchaseForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.customer = selectors.customer_get(user=request.user, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(customer=self.customer, **kwargs)

@@ -1,0 +1,72 @@
+import pytest
+
+from crm.pagination import LAST, Cursor, KeysetPaginator, capped_count
+from customers.models import Customer
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customers(rep):
+    # Equal names make the primary-key tie-break matter.
+    return [CustomerFactory(owner=rep, name=f"N{i // 3:02d}") for i in range(23)]
+
+
+def walk_forward(paginator):
+    pages, token = [], None
+    while True:
+        page = paginator.page(token)
+        pages.append([c.pk for c in page])
+        if not page.has_next:
+            return pages
+        token = page.next_cursor
+
+
+def test_forward_walk_visits_every_row_once_in_order(customers):
+    qs = Customer.objects.order_by("name")
+    pages = walk_forward(KeysetPaginator(qs, per_page=5))
+    flat = [pk for page in pages for pk in page]
+    expected = list(Customer.objects.order_by("name", "id").values_list("pk", flat=True))
+    assert flat == expected
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
+
+
+def test_descending_default_ordering(customers):
+    pages = walk_forward(KeysetPaginator(Customer.objects.all(), per_page=10))
+    flat = [pk for page in pages for pk in page]
+    assert flat == list(Customer.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
+
+
+def test_backward_walk_returns_the_previous_page(customers):
+    paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=5)
+    first = paginator.page(None)
+    second = paginator.page(first.next_cursor)
+    back = paginator.page(second.previous_cursor)
+    assert [c.pk for c in back] == [c.pk for c in first]
+    assert back.has_next and not back.has_previous
+
+
+def test_last_page_holds_the_final_rows(customers):
+    paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=5)
+    last = paginator.page(LAST)
+    expected = list(Customer.objects.order_by("name", "id").values_list("pk", flat=True))[-5:]
+    assert [c.pk for c in last] == expected
+    assert last.has_previous and not last.has_next
+
+
+def test_garbage_cursor_falls_back_to_first_page(customers):
+    paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=5)
+    first = paginator.page(None)
+    for token in ["garbage", "!!!", Cursor("next", ("x",)).encode(), Cursor("next", (1, 2, 3)).encode()]:
+        assert [c.pk for c in paginator.page(token)] == [c.pk for c in first]
+
+
+def test_mixed_sort_directions_are_refused(customers):
+    with pytest.raises(ValueError):
+        KeysetPaginator(Customer.objects.order_by("name", "-created_at"))
+
+
+def test_capped_count(customers):
+    assert capped_count(Customer.objects.all(), limit=100) == (23, False)
+    assert capped_count(Customer.objects.all(), limit=10) == (10, True)

@@ -1,0 +1,102 @@
+import pytest
+
+from customers.models import Customer, Purchase
+from customers.normalization import is_plausible_phone, normalize_email, normalize_phone
+from tests.factories import CustomerFactory, PurchaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+86 138-0013-8000", "8613800138000"),
+        ("13800138000", "8613800138000"),
+        ("0086 13800138000", "8613800138000"),
+        ("(010) 6552-1234", "861065521234"),
+        ("+1 415 555 0100", "14155550100"),
+        ("", ""),
+    ],
+)
+def test_normalize_phone(raw, expected):
+    assert normalize_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12", "call me", "138001380001234567890"])
+def test_implausible_phones_are_recognised(raw):
+    assert not is_plausible_phone(raw)
+
+
+def test_normalize_email():
+    assert normalize_email("  Li.Na@Example.COM ") == "li.na@example.com"
+
+
+def test_rep_sees_only_own_customers(rep, other_rep, support, manager, superuser):
+    mine = CustomerFactory(owner=rep)
+    theirs = CustomerFactory(owner=other_rep)
+    unowned = CustomerFactory(owner=None)
+    assert list(Customer.objects.visible_to(rep)) == [mine]
+    for user in (support, manager, superuser):
+        assert set(Customer.objects.visible_to(user)) == {mine, theirs, unowned}
+
+
+def test_user_without_role_sees_nothing(db):
+    CustomerFactory()
+    assert not Customer.objects.visible_to(UserFactory()).exists()
+
+
+def test_inactive_user_sees_nothing(rep):
+    CustomerFactory(owner=rep)
+    rep.is_active = False
+    assert not Customer.objects.visible_to(rep).exists()
+
+
+def test_default_manager_hides_deleted_customers(rep):
+    from django.utils import timezone
+
+    CustomerFactory(owner=rep, deleted_at=timezone.now())
+    alive = CustomerFactory(owner=rep)
+    assert list(Customer.objects.all()) == [alive]
+    assert Customer.all_objects.count() == 2
+    assert Customer.all_objects.deleted().count() == 1
+
+
+def test_purchases_visible_to_follow_customer_visibility(rep, other_rep, manager):
+    mine = PurchaseFactory(customer=CustomerFactory(owner=rep))
+    theirs = PurchaseFactory(customer=CustomerFactory(owner=other_rep))
+    assert list(Purchase.objects.visible_to(rep)) == [mine]
+    assert set(Purchase.objects.visible_to(manager)) == {mine, theirs}
+
+
+class TestSearch:
+    @pytest.fixture
+    def people(self, rep):
+        return {
+            "wang": CustomerFactory(owner=rep, name="王芳", phone="13800138000",
+                                    email="wangfang@example.cn", company="上海贸易有限公司"),
+            "zhang": CustomerFactory(owner=rep, name="张伟", phone="13912345678",
+                                     email="zw@corp.com", company="深圳科技"),
+            "alice": CustomerFactory(owner=rep, name="Alice Smith", phone="+1 415 555 0100",
+                                     email="alice@smith.org", company="Smith & Co"),
+        }
+
+    @pytest.mark.parametrize(
+        ("term", "expected"),
+        [
+            ("王芳", {"wang"}),            # a full two-character Chinese name
+            ("王", {"wang"}),              # one character: a prefix
+            ("上海贸易", {"wang"}),        # company fragment
+            ("8001", {"wang"}),            # phone fragment
+            ("138 0013", {"wang"}),        # phone fragment typed with a space
+            ("5550100", {"alice"}),
+            ("alice@", {"alice"}),         # e-mail fragment
+            ("SMITH", {"alice"}),          # case-insensitive
+            ("mith", {"alice"}),           # inside a word, three letters or more
+            ("corp.com", {"zhang"}),
+            ("nobody", set()),
+            ("  ", {"wang", "zhang", "alice"}),
+        ],
+    )
+    def test_search_finds_by_name_company_phone_or_email(self, people, term, expected):
+        found = set(Customer.objects.search(term))
+        assert found == {people[key] for key in expected}

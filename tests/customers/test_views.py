@@ -1,0 +1,391 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Customer, Purchase
+from tests.factories import (
+    CustomerFactory,
+    ProductFactory,
+    PurchaseFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("customers:list")
+
+
+def detail(customer):
+    return reverse("customers:detail", args=[customer.pk])
+
+
+class TestAccess:
+    """Each page rendered for every role that may see it, and refused to the others."""
+
+    @pytest.fixture
+    def users(self, rep, other_rep, support, manager, superuser):
+        return {"rep": rep, "other_rep": other_rep, "support": support, "manager": manager,
+                "superuser": superuser, "nobody": UserFactory(username="nobody")}
+
+    @pytest.fixture
+    def customer(self, rep):
+        return CustomerFactory(owner=rep, name="访问测试")
+
+    @pytest.mark.parametrize(
+        ("page", "expected"),
+        [
+            ("list", {"rep": 200, "other_rep": 200, "support": 200, "manager": 200,
+                      "superuser": 200, "nobody": 403}),
+            ("detail", {"rep": 200, "other_rep": 404, "support": 200, "manager": 200,
+                        "superuser": 200, "nobody": 403}),
+            ("purchases", {"rep": 200, "other_rep": 404, "support": 200, "manager": 200,
+                           "superuser": 200, "nobody": 403}),
+            ("create", {"rep": 200, "other_rep": 200, "support": 403, "manager": 200,
+                        "superuser": 200, "nobody": 403}),
+            ("update", {"rep": 200, "other_rep": 404, "support": 403, "manager": 200,
+                        "superuser": 200, "nobody": 403}),
+            ("delete", {"rep": 200, "other_rep": 404, "support": 403, "manager": 200,
+                        "superuser": 200, "nobody": 403}),
+            ("purchase_create", {"rep": 200, "other_rep": 404, "support": 403,
+                                 "manager": 200, "superuser": 200, "nobody": 403}),
+            ("trash", {"rep": 403, "other_rep": 403, "support": 403, "manager": 200,
+                       "superuser": 200, "nobody": 403}),
+        ],
+    )
+    def test_page_access_by_role(self, users, customer, client_for, page, expected):
+        url = {
+            "list": LIST,
+            "detail": detail(customer),
+            "purchases": reverse("customers:purchase_panel", args=[customer.pk]),
+            "create": reverse("customers:create"),
+            "update": reverse("customers:update", args=[customer.pk]),
+            "delete": reverse("customers:delete", args=[customer.pk]),
+            "purchase_create": reverse("customers:purchase_create", args=[customer.pk]),
+            "trash": reverse("customers:trash"),
+        }[page]
+        got = {name: client_for(user).get(url).status_code for name, user in users.items()}
+        assert got == expected
+
+    def test_anonymous_user_is_sent_to_login(self, client, customer):
+        for url in (LIST, detail(customer), reverse("customers:create")):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("login"))
+
+    def test_list_never_shows_another_reps_customer(self, rep, other_rep, client_for):
+        CustomerFactory(owner=other_rep, name="别人的客户")
+        mine = CustomerFactory(owner=rep, name="我的客户")
+        body = client_for(rep).get(LIST).content.decode()
+        assert mine.name in body
+        assert "别人的客户" not in body
+
+    def test_deleted_customer_answers_404(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, deleted_at="2025-01-01T00:00:00Z")
+        assert client_for(rep).get(detail(customer)).status_code == 404
+
+
+class TestList:
+    def test_full_page_and_htmx_fragment(self, rep, client_for, htmx_headers):
+        CustomerFactory(owner=rep, name="列表客户")
+        page = client_for(rep).get(LIST)
+        fragment = client_for(rep).get(LIST, headers=htmx_headers)
+        assert page.status_code == fragment.status_code == 200
+        assert "<html" in page.content.decode() and "列表客户" in page.content.decode()
+        assert "<html" not in fragment.content.decode() and "列表客户" in fragment.content.decode()
+        assert "HX-Request" in fragment["Vary"]
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ({"q": "王芳"}, {"王芳"}),
+            ({"q": "8001"}, {"王芳"}),
+            ({"status": "churned"}, {"Lost Co"}),
+            ({"level": "A"}, {"王芳"}),
+            ({"city": "Shenzhen"}, {"Lost Co"}),
+            ({"source": "referral"}, {"李娜"}),
+            ({"tag": "VIP"}, {"李娜"}),
+        ],
+    )
+    def test_filters(self, rep, client_for, query, expected):
+        vip = TagFactory(name="VIP")
+        CustomerFactory(owner=rep, name="王芳", phone="13800138000", level="A")
+        CustomerFactory(owner=rep, name="李娜", source="referral", tags=[vip])
+        CustomerFactory(owner=rep, name="Lost Co", status="churned", churned_on=date.today(),
+                        acquired_on=date(2020, 1, 1), city="Shenzhen")
+        if query.get("tag"):
+            query = {"tag": vip.pk}
+        response = client_for(rep).get(LIST, query)
+        names = {c.name for c in response.context["page"].object_list}
+        assert names == expected
+
+    def test_owner_filter_only_for_those_who_see_everyone(self, rep, manager, other_rep,
+                                                          client_for):
+        CustomerFactory(owner=rep, name="Mine")
+        CustomerFactory(owner=other_rep, name="Theirs")
+        assert "owner" not in client_for(rep).get(LIST).context["filter"].form.fields
+        response = client_for(manager).get(LIST, {"owner": other_rep.pk})
+        assert [c.name for c in response.context["page"].object_list] == ["Theirs"]
+
+    def test_sorting_and_keyset_pages(self, rep, client_for, settings):
+        settings.LIST_PAGE_SIZE = 2
+        for name in ["Cara", "Abe", "Bea", "Dan", "Eve"]:
+            CustomerFactory(owner=rep, name=name)
+        client = client_for(rep)
+        first = client.get(LIST, {"sort": "name"}).context["page"]
+        assert [c.name for c in first] == ["Abe", "Bea"]
+        second = client.get(LIST, {"sort": "name", "cursor": first.next_cursor}).context["page"]
+        assert [c.name for c in second] == ["Cara", "Dan"]
+        last = client.get(LIST, {"sort": "-name", "cursor": "last"}).context["page"]
+        assert [c.name for c in last] == ["Bea", "Abe"]
+
+    def test_count_is_capped(self, rep, client_for, settings):
+        settings.LIST_COUNT_LIMIT = 3
+        CustomerFactory.create_batch(5, owner=rep)
+        response = client_for(rep).get(LIST)
+        assert response.context["page"].count_is_capped
+        assert "More than 3 results" in response.content.decode()
+
+    def test_empty_states(self, rep, client_for):
+        assert "No customers yet." in client_for(rep).get(LIST).content.decode()
+        assert "No customers match" in client_for(rep).get(LIST, {"q": "zzz"}).content.decode()
+
+    def test_query_count_is_bounded(self, manager, rep, client_for,
+                                    django_assert_max_num_queries):
+        tags = [TagFactory(name=f"t{i}") for i in range(3)]
+        CustomerFactory.create_batch(60, owner=rep, tags=tags)
+        client = client_for(manager)
+        client.get(LIST)  # warm the session
+        with django_assert_max_num_queries(12):
+            response = client.get(LIST, {"q": "example", "sort": "name"})
+        assert len(response.context["page"].object_list) == 25
+
+
+class TestDetail:
+    def test_shows_profile_summary_and_panels(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, name="详情客户", tags=["VIP"])
+        PurchaseFactory(customer=customer, quantity=2, unit_price=Decimal("10.00"))
+        PurchaseFactory(customer=customer, quantity=1, unit_price=Decimal("5.50"))
+        response = client_for(rep).get(detail(customer))
+        body = response.content.decode()
+        assert response.context["summary"].revenue == Decimal("25.50")
+        assert response.context["summary"].count == 2
+        assert "VIP" in body
+        assert reverse("customers:purchase_panel", args=[customer.pk]) in body
+        assert 'hx-trigger="load"' in body
+
+    def test_query_count_is_bounded(self, rep, client_for, django_assert_max_num_queries):
+        customer = CustomerFactory(owner=rep, tags=["a", "b", "c"])
+        PurchaseFactory.create_batch(40, customer=customer)
+        client = client_for(rep)
+        client.get(detail(customer))
+        with django_assert_max_num_queries(9):
+            client.get(detail(customer))
+
+    def test_purchase_panel_fragment_and_page(self, rep, client_for, htmx_headers,
+                                              django_assert_max_num_queries):
+        customer = CustomerFactory(owner=rep)
+        PurchaseFactory.create_batch(25, customer=customer)
+        url = reverse("customers:purchase_panel", args=[customer.pk])
+        client = client_for(rep)
+        client.get(url)
+        with django_assert_max_num_queries(9):
+            fragment = client.get(url, headers=htmx_headers)
+        assert "<html" not in fragment.content.decode()
+        assert len(fragment.context["page"].object_list) == 10
+        assert fragment.context["page"].has_next
+        page = client.get(url)
+        assert "<html" in page.content.decode()
+
+    def test_purchase_panel_empty_state(self, rep, client_for, htmx_headers):
+        customer = CustomerFactory(owner=rep)
+        response = client_for(rep).get(
+            reverse("customers:purchase_panel", args=[customer.pk]), headers=htmx_headers
+        )
+        assert "No purchases yet." in response.content.decode()
+
+
+def form_data(**overrides):
+    data = {
+        "kind": "person", "name": "新客户", "gender": "", "birth_date": "", "phone": "13700001111",
+        "email": "new@example.com", "company": "", "industry": "", "province": "", "city": "北京",
+        "address": "", "source": "website", "level": "B", "status": "potential",
+        "acquired_on": "2025-05-01", "churned_on": "", "notes": "", "external_id": "",
+        "tags": "VIP, 新客", "version": "",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestCreateAndUpdate:
+    def test_rep_creates_customer(self, rep, client_for):
+        response = client_for(rep).post(reverse("customers:create"), form_data())
+        customer = Customer.objects.get()
+        assert response.status_code == 302 and response["Location"] == detail(customer)
+        assert customer.owner == rep
+        assert customer.phone_normalized == "8613700001111"
+        assert sorted(t.name for t in customer.tags.all()) == ["VIP", "新客"]
+
+    def test_invalid_input_shows_errors_and_writes_nothing(self, rep, client_for):
+        response = client_for(rep).post(
+            reverse("customers:create"), form_data(name="", phone="abc", email="not-an-email")
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert {"name", "phone", "email"} <= set(errors)
+        assert "valid phone number" in response.content.decode()
+        assert not Customer.objects.exists()
+
+    def test_duplicate_phone_warns_then_saves_when_confirmed(self, rep, other_rep, client_for):
+        CustomerFactory(owner=other_rep, name="Hidden Twin", phone="+86 137 0000 1111")
+        client = client_for(rep)
+        response = client.post(reverse("customers:create"), form_data())
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Possible duplicates" in body
+        assert "Hidden Twin" not in body  # another rep's customer is counted, not named
+        assert response.context["form"].duplicates.hidden_count == 1
+        assert Customer.objects.count() == 1
+        response = client.post(reverse("customers:create"), form_data(confirm_duplicates="on"))
+        assert response.status_code == 302
+        assert Customer.objects.count() == 2
+
+    def test_duplicate_visible_to_user_is_linked(self, rep, client_for):
+        twin = CustomerFactory(owner=rep, name="Visible Twin", email="new@example.com")
+        response = client_for(rep).post(reverse("customers:create"), form_data(phone=""))
+        assert twin.get_absolute_url() in response.content.decode()
+
+    def test_churned_status_without_date_gets_today(self, rep, client_for):
+        client_for(rep).post(reverse("customers:create"),
+                             form_data(status="churned", acquired_on="2020-01-01"))
+        assert Customer.objects.get().churned_on == date.today()
+
+    def test_update_saves_changes(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, name="Old")
+        response = client_for(rep).post(
+            reverse("customers:update", args=[customer.pk]),
+            form_data(name="New", version=customer.version, phone=customer.phone,
+                      email=customer.email),
+        )
+        assert response.status_code == 302
+        customer.refresh_from_db()
+        assert customer.name == "New" and customer.version == 2
+
+    def test_stale_edit_is_refused_with_a_message(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, name="Old")
+        stale_version = customer.version
+        Customer.objects.filter(pk=customer.pk).update(name="Someone else", version=5)
+        response = client_for(rep).post(
+            reverse("customers:update", args=[customer.pk]),
+            form_data(name="Mine", version=stale_version, phone=customer.phone,
+                      email=customer.email),
+        )
+        assert response.status_code == 200
+        assert "Someone else changed this customer" in response.content.decode()
+        customer.refresh_from_db()
+        assert customer.name == "Someone else"
+
+    def test_manager_sees_owner_field_rep_does_not(self, rep, manager, client_for):
+        assert "owner" not in client_for(rep).get(reverse("customers:create")).context["form"].fields
+        assert "owner" in client_for(manager).get(reverse("customers:create")).context["form"].fields
+
+    def test_rep_cannot_post_to_another_reps_customer(self, rep, other_rep, client_for):
+        customer = CustomerFactory(owner=other_rep, name="Theirs")
+        response = client_for(rep).post(reverse("customers:update", args=[customer.pk]),
+                                        form_data(name="Hijacked"))
+        assert response.status_code == 404
+        customer.refresh_from_db()
+        assert customer.name == "Theirs"
+
+
+class TestDeleteRestoreReassign:
+    def test_delete_moves_to_trash_and_manager_restores(self, rep, manager, client_for):
+        customer = CustomerFactory(owner=rep)
+        response = client_for(rep).post(reverse("customers:delete", args=[customer.pk]))
+        assert response.status_code == 302
+        assert not Customer.objects.filter(pk=customer.pk).exists()
+        trash = client_for(manager).get(reverse("customers:trash"))
+        assert customer.name in trash.content.decode()
+        response = client_for(manager).post(reverse("customers:restore", args=[customer.pk]))
+        assert response.status_code == 302
+        assert Customer.objects.filter(pk=customer.pk).exists()
+
+    def test_get_does_not_delete(self, rep, client_for):
+        customer = CustomerFactory(owner=rep)
+        client_for(rep).get(reverse("customers:delete", args=[customer.pk]))
+        assert Customer.objects.filter(pk=customer.pk).exists()
+
+    def test_restore_refused_to_rep(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, deleted_at="2025-01-01T00:00:00Z")
+        response = client_for(rep).post(reverse("customers:restore", args=[customer.pk]))
+        assert response.status_code == 403
+        assert not Customer.objects.filter(pk=customer.pk).exists()
+
+    def test_trash_query_count(self, manager, rep, client_for, django_assert_max_num_queries):
+        CustomerFactory.create_batch(40, owner=rep, deleted_at="2025-01-01T00:00:00Z",
+                                     deleted_by=rep)
+        client = client_for(manager)
+        client.get(reverse("customers:trash"))
+        with django_assert_max_num_queries(8):
+            client.get(reverse("customers:trash"))
+
+    def test_manager_reassigns_in_bulk(self, manager, rep, other_rep, client_for):
+        chosen = CustomerFactory.create_batch(2, owner=rep)
+        kept = CustomerFactory(owner=rep)
+        response = client_for(manager).post(
+            reverse("customers:reassign"),
+            {"owner": other_rep.pk, "selected": [c.pk for c in chosen], "next": LIST + "?q=x"},
+        )
+        assert response.status_code == 302 and response["Location"] == LIST + "?q=x"
+        assert set(Customer.objects.filter(owner=other_rep)) == set(chosen)
+        kept.refresh_from_db()
+        assert kept.owner == rep
+
+    def test_reassign_ignores_offsite_next(self, manager, rep, other_rep, client_for):
+        customer = CustomerFactory(owner=rep)
+        response = client_for(manager).post(
+            reverse("customers:reassign"),
+            {"owner": other_rep.pk, "selected": [customer.pk], "next": "https://evil.example/"},
+        )
+        assert response["Location"] == LIST
+
+    def test_reassign_without_selection_explains(self, manager, other_rep, client_for):
+        response = client_for(manager).post(reverse("customers:reassign"),
+                                            {"owner": other_rep.pk})
+        assert response.status_code == 200
+        assert "Select at least one customer." in response.content.decode()
+
+    def test_reassign_refused_to_rep(self, rep, other_rep, client_for):
+        customer = CustomerFactory(owner=rep)
+        response = client_for(rep).post(reverse("customers:reassign"),
+                                        {"owner": other_rep.pk, "selected": [customer.pk]})
+        assert response.status_code == 403
+        customer.refresh_from_db()
+        assert customer.owner == rep
+
+
+class TestPurchaseCreate:
+    def test_rep_records_purchase_with_list_price(self, rep, client_for):
+        customer = CustomerFactory(owner=rep)
+        product = ProductFactory(list_price=Decimal("8.80"))
+        response = client_for(rep).post(
+            reverse("customers:purchase_create", args=[customer.pk]),
+            {"product": product.pk, "purchased_on": "2025-06-01", "quantity": "3",
+             "unit_price": "", "channel": "store", "external_id": ""},
+        )
+        assert response.status_code == 302
+        purchase = Purchase.objects.get()
+        assert purchase.amount == Decimal("26.40")
+
+    def test_bad_quantity_is_reported(self, rep, client_for):
+        customer = CustomerFactory(owner=rep)
+        response = client_for(rep).post(
+            reverse("customers:purchase_create", args=[customer.pk]),
+            {"product": ProductFactory().pk, "purchased_on": "2025-06-01", "quantity": "0",
+             "unit_price": "1", "channel": "", "external_id": ""},
+        )
+        assert response.status_code == 200
+        assert "quantity" in response.context["form"].errors
+        assert not Purchase.objects.exists()
