@@ -75,8 +75,10 @@ class CustomerAdmin(admin.ModelAdmin):
         obj.pk, obj.version = saved.pk, saved.version
 
     def save_related(self, request, form, formsets, change):
-        # Tags went through the service in save_model; the purchase inline is read-only.
-        pass
+        # Tags went through the service in save_model, so form.save_m2m() is skipped; the
+        # purchase inline is read-only, so saving its formset writes nothing.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj):
         services.customer_delete(customer=obj, actor=request.user)
