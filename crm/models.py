@@ -1,10 +1,13 @@
 """The custom user model. Nothing domain-specific lives here."""
 
+import re
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class Role(models.TextChoices):
@@ -23,6 +26,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """Chinese names read family name first with no space (张伟); others "first last"."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _CJK.search(first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
 
     @cached_property
     def role_names(self) -> frozenset[str]:

@@ -63,6 +63,8 @@ class CustomerForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
             self.fields["version"].initial = self.instance.version
+        self.fields["gender"].choices = [("", _("Not specified"))] + Customer.Gender.choices
+        self.fields["source"].choices = [("", _("Unknown"))] + Customer.Source.choices
         self.fields["churned_on"].help_text = _(
             "Set automatically when the status becomes churned; cleared on reactivation."
         )

@@ -111,3 +111,12 @@ def test_role_groups_exist_with_permissions():
         assert codenames <= granted
     support = set(Group.objects.get(name=Role.SUPPORT).permissions.values_list("codename", flat=True))
     assert not {c for c in support if not c.startswith("view_")}
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [("伟", "张", "张伟"), ("Alice", "Smith", "Alice Smith"), ("", "", "plain")],
+)
+def test_user_names_read_naturally(first, last, shown):
+    user = UserFactory.build(username="plain", first_name=first, last_name=last)
+    assert str(user) == shown
