@@ -170,6 +170,7 @@ class PurchaseForm(forms.ModelForm):
 class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
     selected = forms.ModelMultipleChoiceField(
+        label=_("Customers"),
         queryset=Customer.objects.none(),
         error_messages={"required": _("Select at least one customer.")},
     )

@@ -146,7 +146,7 @@ class Customer(models.Model):
     marketing_opt_out = models.BooleanField(_("opted out of marketing"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     external_id = models.CharField(_("external ID"), max_length=64, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from crm.mixins import CrmPermissionMixin, HtmxTemplateMixin, add_service_errors
@@ -188,7 +189,11 @@ class CustomerReassignView(CrmPermissionMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("%(count)d customers reassigned to %(owner)s.")
+            ngettext(
+                "%(count)d customer reassigned to %(owner)s.",
+                "%(count)d customers reassigned to %(owner)s.",
+                count,
+            )
             % {"count": count, "owner": form.cleaned_data["owner"]},
         )
         target = self.request.POST.get("next", "")

@@ -245,6 +245,7 @@ class TestCreateAndUpdate:
         body = response.content.decode()
         assert response.status_code == 200
         assert "Possible duplicates" in body
+        assert body.count("Another customer already has this phone number") == 1
         assert "Hidden Twin" not in body  # another rep's customer is counted, not named
         assert response.context["form"].duplicates.hidden_count == 1
         assert Customer.objects.count() == 1
