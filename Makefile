@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install assets run test test-fast bench lint messages clean
+.PHONY: install assets browser run test test-fast bench lint messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +30,21 @@ run: install
 	DEBUG=True $(PY) manage.py seed_demo --if-empty
 	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "The browser tests need Chromium at $(CHROMIUM). Install it with" >&2; \
+		echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+		echo "or run 'make browser' as root." >&2; \
+		exit 1; \
+	fi
+
 # The whole suite, browser tests included, on PostgreSQL (embedded when DATABASE_URL is unset).
-test: install
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks at a million customers (not part of `make test`).
