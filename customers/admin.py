@@ -3,6 +3,7 @@ same services as the browser UI."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,33 @@ CUSTOMER_FORM_FIELDS = [
     "province", "city", "address", "source", "level", "status", "acquired_on", "churned_on",
     "owner", "marketing_opt_out", "notes", "external_id",
 ]
+
+
+class CustomerAdminForm(forms.ModelForm):
+    """The admin's customer form, carrying the version it was loaded at so a concurrent
+    edit is refused instead of silently overwritten."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Customer
+        fields = CUSTOMER_FORM_FIELDS + ["tags"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = Customer.all_objects.filter(pk=self.instance.pk).values_list(
+                "version", flat=True
+            ).first()
+            if current != loaded:
+                raise forms.ValidationError(services.STALE_EDIT_MESSAGE, code="stale")
+        return cleaned
 
 
 class PurchaseInline(admin.TabularInline):
@@ -47,8 +75,9 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["name", "phone", "email", "company", "=external_id"]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner", "tags"]
-    readonly_fields = ["created_at", "updated_at", "version"]
-    fields = CUSTOMER_FORM_FIELDS + ["tags", "created_at", "updated_at", "version"]
+    form = CustomerAdminForm
+    readonly_fields = ["created_at", "updated_at"]
+    fields = CUSTOMER_FORM_FIELDS + ["tags", "created_at", "updated_at", "loaded_version"]
     inlines = [PurchaseInline]
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -70,7 +99,10 @@ class CustomerAdmin(admin.ModelAdmin):
                 if name in form.cleaned_data}
         data["tags"] = form.cleaned_data.get("tags", [])
         if change:
-            saved = services.customer_update(customer=obj, actor=request.user, **data)
+            saved = services.customer_update(
+                customer=obj, actor=request.user,
+                expected_version=form.cleaned_data.get("loaded_version"), **data
+            )
         else:
             saved = services.customer_create(actor=request.user, **data)
         obj.pk, obj.version = saved.pk, saved.version

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.models import Role, User
 from customers.models import Customer, Product, Purchase, Tag
@@ -22,6 +23,12 @@ CUSTOMER_FIELDS = frozenset(
         "province", "city", "address", "source", "level", "status", "acquired_on",
         "churned_on", "owner", "marketing_opt_out", "notes", "external_id",
     }
+)
+
+
+STALE_EDIT_MESSAGE = gettext_lazy(
+    "Someone else changed this customer while you were editing. "
+    "Your changes were not saved; review the current data and apply them again."
 )
 
 
@@ -118,13 +125,7 @@ def customer_update(
     if locked.is_deleted:
         raise ValidationError(_("This customer has been deleted."))
     if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentUpdateError(
-            _(
-                "Someone else changed this customer while you were editing. "
-                "Your changes were not saved; review the current data and apply them again."
-            ),
-            code="stale",
-        )
+        raise ConcurrentUpdateError(STALE_EDIT_MESSAGE, code="stale")
     if "owner" in changes:
         _check_owner(actor=actor, owner=changes["owner"], previous=locked.owner)
     for name, value in changes.items():

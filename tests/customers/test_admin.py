@@ -77,7 +77,7 @@ def test_manager_edit_in_admin_bumps_version(manager, rep, client_for):
     response = client_for(manager).post(
         reverse("admin:customers_customer_change", args=[customer.pk]),
         admin_form(name="After", owner=rep.pk, status="active", phone=customer.phone,
-                   email=customer.email),
+                   email=customer.email, loaded_version=customer.version),
     )
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -112,3 +112,18 @@ def test_purchase_changelist_for_support(support, rep, client_for):
     response = client_for(support).get(reverse("admin:customers_purchase_changelist"))
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 3
+
+
+def test_stale_admin_edit_is_refused(manager, rep, client_for):
+    customer = CustomerFactory(owner=rep, name="Before")
+    loaded_version = customer.version
+    Customer.objects.filter(pk=customer.pk).update(name="Other edit", version=loaded_version + 1)
+    response = client_for(manager).post(
+        reverse("admin:customers_customer_change", args=[customer.pk]),
+        admin_form(name="Mine", owner=rep.pk, status="active", phone=customer.phone,
+                   email=customer.email, loaded_version=loaded_version),
+    )
+    assert response.status_code == 200
+    assert "Someone else changed this customer" in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.name == "Other edit"
