@@ -61,7 +61,13 @@ class CustomerQuerySet(models.QuerySet):
             return self.filter(email_normalized__contains=term.lower())
         digits = digits_only(term)
         if _PHONE_FRAGMENT.match(term) and len(digits) >= 3:
-            return self.filter(phone_normalized__contains=digits)
+            match = Q(phone_normalized__contains=digits)
+            # A number typed in national form keeps its trunk 0 (010-6552…), which the
+            # normalized form drops (861065521234…), so also try it without.
+            national = digits.lstrip("0")
+            if national != digits and len(national) >= 3:
+                match |= Q(phone_normalized__contains=national)
+            return self.filter(match)
         if len(term) < _TRIGRAM_MIN_LENGTH:
             return self.filter(Q(name__istartswith=term) | Q(company__istartswith=term))
         return self.filter(

@@ -78,6 +78,8 @@ class TestSearch:
                                      email="zw@corp.com", company="深圳科技"),
             "alice": CustomerFactory(owner=rep, name="Alice Smith", phone="+1 415 555 0100",
                                      email="alice@smith.org", company="Smith & Co"),
+            "office": CustomerFactory(owner=rep, name="北京办公室", phone="010-6552 1234",
+                                      email="office@bj.cn", company=""),
         }
 
     @pytest.mark.parametrize(
@@ -89,12 +91,13 @@ class TestSearch:
             ("8001", {"wang"}),            # phone fragment
             ("138 0013", {"wang"}),        # phone fragment typed with a space
             ("5550100", {"alice"}),
+            ("010-6552", {"office"}),      # national form with the trunk 0
             ("alice@", {"alice"}),         # e-mail fragment
             ("SMITH", {"alice"}),          # case-insensitive
             ("mith", {"alice"}),           # inside a word, three letters or more
             ("corp.com", {"zhang"}),
             ("nobody", set()),
-            ("  ", {"wang", "zhang", "alice"}),
+            ("  ", {"wang", "zhang", "alice", "office"}),
         ],
     )
     def test_search_finds_by_name_company_phone_or_email(self, people, term, expected):
