@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Tag
-from customers.selectors import assignable_owners
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -23,8 +22,8 @@ class CustomerFilter(django_filters.FilterSet):
                                          empty_label=_("Any status"))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Customer.Level.choices,
                                         empty_label=_("Any level"))
-    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=assignable_owners(),
-                                             empty_label=_("Any owner"))
+    # Choices come from the view's one list of owners (shared with the reassign form).
+    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=[], empty_label=_("Any owner"))
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Customer.Source.choices,
                                          empty_label=_("Any source"))
     city = django_filters.CharFilter(label=_("City"), method="filter_city")
@@ -57,11 +56,17 @@ class CustomerFilter(django_filters.FilterSet):
         model = Customer
         fields: list[str] = []
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, owners=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not user.sees_all_records:
+        if user.sees_all_records:
+            self.filters["owner"].extra["choices"] = [(str(u.pk), str(u)) for u in owners]
+        else:
             del self.filters["owner"]
-        self.form.fields["sort"].required = False
+        form = self.form
+        form.fields["sort"].required = False
+        for field in form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

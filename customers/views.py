@@ -28,17 +28,17 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        owners = list(selectors.assignable_owners()) if user.sees_all_records else []
         filterset = CustomerFilter(
-            self.request.GET or None, queryset=selectors.customer_list(user=user), user=user
+            self.request.GET or None, queryset=selectors.customer_list(user=user), user=user,
+            owners=owners,
         )
         page = KeysetPaginator(filterset.qs).page(self.request.GET.get("cursor"))
-        can_reassign = user.has_perm("customers.reassign_customer")
         return super().get_context_data(
             filter=filterset,
             page=page,
-            can_reassign=can_reassign,
-            reassign_form=ReassignForm(customers=selectors.customer_list(user=user))
-            if can_reassign else None,
+            can_reassign=user.has_perm("customers.reassign_customer"),
+            owners=owners,
             **kwargs,
         )
 
