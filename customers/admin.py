@@ -158,6 +158,7 @@ class PurchaseAdmin(admin.ModelAdmin):
     autocomplete_fields = ["customer", "product"]
     readonly_fields = ["amount", "created_by", "created_at"]
     # No date_hierarchy: its year/month links need a DISTINCT over the whole ledger per page.
+    list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER

@@ -348,7 +348,8 @@ class Purchase(models.Model):
         ]
         indexes = [
             models.Index(fields=["customer", "-purchased_on", "-id"], name="purchase_customer_idx"),
-            models.Index(fields=["purchased_on"], name="purchase_date_idx"),
+            # Date ranges (analytics) and the ledger's newest-first order with its tie-break.
+            models.Index(fields=["purchased_on", "id"], name="purchase_date_id_idx"),
         ]
 
     def __str__(self) -> str:
