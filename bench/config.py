@@ -1,0 +1,104 @@
+"""Command-line options of the benchmark and the paths it uses."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+PYTHON = BASE_DIR / ".venv" / "bin" / "python"
+
+
+@dataclass(frozen=True)
+class Options:
+    customers: int
+    db_name: str
+    reseed: bool
+    warmup: int
+    requests: int
+    max_seconds: float
+    users: tuple[str, ...]
+    password: str
+    workers: int
+    next_pages: int
+    city: str
+    only: tuple[str, ...]
+    skip_http: bool
+    skip_sql: bool
+    scan_repeats: int
+    timeout: float
+    output_dir: Path
+    name_prefix: str
+    name_fragment: str
+    phone_fragment: str
+    email_fragment: str
+    settings: str
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description="Time the CRM's customer pages under gunicorn on a seeded benchmark database.",
+    )
+    add = parser.add_argument
+    add("--customers", type=int, default=1_000_000,
+        help="customers to seed once into the bench database (default 1,000,000)")
+    add("--db-name", default="crm_bench", help="name of the dedicated bench database")
+    add("--reseed", action="store_true",
+        help="drop and recreate the bench database, then seed it again")
+    add("--warmup", type=int, default=30, help="unmeasured requests per URL (default 30)")
+    add("--requests", type=int, default=200, help="measured requests per URL (default 200)")
+    add("--max-seconds", type=float, default=60.0,
+        help="stop measuring a URL after this many seconds (at least 10 requests are made)")
+    add("--users", default="manager,sales1",
+        help="comma-separated demo users to log in as (default manager,sales1)")
+    add("--password", default="demo12345", help="the demo users' password")
+    add("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    add("--next-pages", type=int, default=10,
+        help="how many times to follow `Next` for the deep-page measurement (default 10)")
+    add("--city", default="上海", help="city for the ?city= filter")
+    add("--only", default="",
+        help="comma-separated scenario keys (or prefixes such as `search`) to run; default all")
+    add("--skip-http", action="store_true", help="skip the HTTP timings")
+    add("--skip-sql", action="store_true",
+        help="skip the SQL analysis (EXPLAIN, capped counts, icontains scan)")
+    add("--scan-repeats", type=int, default=3,
+        help="runs of each forced full scan for the icontains comparison (default 3)")
+    add("--timeout", type=float, default=60.0, help="seconds before one request fails")
+    add("--output-dir", type=Path, default=RESULTS_DIR, help="where the JSON results go")
+    add("--name-prefix", default="", help="2-character name prefix to search (default: sampled)")
+    add("--name-fragment", default="", help="3+-character name fragment (default: sampled)")
+    add("--phone-fragment", default="", help="4+-digit phone fragment (default: sampled)")
+    add("--email-fragment", default="", help="e-mail fragment with @ (default: sampled)")
+    add("--settings", default="crm.settings",
+        help="Django settings module to serve and analyse (default crm.settings); a module that "
+             "star-imports crm.settings and changes one thing measures that change")
+    args = parser.parse_args(argv)
+    if args.requests < 1 or args.warmup < 0 or args.customers < 1:
+        parser.error("--requests and --customers must be positive, --warmup not negative")
+    return Options(
+        customers=args.customers,
+        db_name=args.db_name,
+        reseed=args.reseed,
+        warmup=args.warmup,
+        requests=args.requests,
+        max_seconds=args.max_seconds,
+        users=tuple(u.strip() for u in args.users.split(",") if u.strip()),
+        password=args.password,
+        workers=args.workers,
+        next_pages=args.next_pages,
+        city=args.city,
+        only=tuple(k.strip() for k in args.only.split(",") if k.strip()),
+        skip_http=args.skip_http,
+        skip_sql=args.skip_sql,
+        scan_repeats=max(1, args.scan_repeats),
+        timeout=args.timeout,
+        output_dir=args.output_dir,
+        name_prefix=args.name_prefix,
+        name_fragment=args.name_fragment,
+        phone_fragment=args.phone_fragment,
+        email_fragment=args.email_fragment,
+        settings=args.settings,
+    )

@@ -1,0 +1,196 @@
+"""Goals, the printed tables and the JSON results file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.scenarios import ADMIN, DEEP, DETAIL, LIST, PING, SEARCH
+
+# The issue's goals: page p95 against the same user's ping p95, deep pages against their first
+# page, search in absolute time and against an `icontains` full scan.
+LIST_VS_PING = 4.0
+DETAIL_VS_PING = 3.0
+DEEP_VS_FIRST = 1.5
+SEARCH_P95_MS = 20.0
+SEARCH_VS_SCAN = 50.0
+
+
+def _goal(user, key, goal, value, limit, *, at_most=True, unit="×", note=""):
+    ok = None if value is None else (value <= limit if at_most else value >= limit)
+    return {"user": user, "key": key, "goal": goal, "value": value, "limit": limit,
+            "unit": unit, "ok": ok, "note": note}
+
+
+def evaluate(http: list[dict], sql: dict | None, *, trigram: bool) -> list[dict]:
+    goals = []
+    by_user: dict[str, dict[str, dict]] = {}
+    for row in http:
+        by_user.setdefault(row["user"], {})[row["key"]] = row
+    for user, rows in by_user.items():
+        ping = rows.get("ping", {}).get("p95_ms")
+        for key, row in rows.items():
+            p95 = row.get("p95_ms")
+            if row["kind"] == PING or p95 is None:
+                continue
+            if ping:
+                limit = DETAIL_VS_PING if row["kind"] == DETAIL else LIST_VS_PING
+                goals.append(_goal(user, key, f"p95 ≤ {limit:g}× ping p95",
+                                   round(p95 / ping, 2), limit))
+            if row["kind"] == DEEP and row.get("baseline") in rows:
+                base = rows[row["baseline"]]["p95_ms"]
+                goals.append(_goal(user, key, f"p95 ≤ {DEEP_VS_FIRST:g}× {row['baseline']} p95",
+                                   round(p95 / base, 2), DEEP_VS_FIRST))
+            if row["kind"] == SEARCH:
+                goals.append(_goal(user, key, f"p95 ≤ {SEARCH_P95_MS:g} ms", p95, SEARCH_P95_MS,
+                                   unit="ms", note="" if trigram else "no pg_trgm: not a goal"))
+    if sql:
+        for item in sql.get("search_vs_scan", []):
+            goals.append(_goal(item["user"], item["key"],
+                               f"search SQL ≥ {SEARCH_VS_SCAN:g}× faster than a full scan",
+                               item["speedup_vs_scan"], SEARCH_VS_SCAN, at_most=False,
+                               note="" if trigram else "no pg_trgm: not a goal"))
+        for user, scenarios in sql.get("users", {}).items():
+            for key, item in scenarios.items():
+                for count in item["counts"]:
+                    goals.append(_goal(user, key, f"count ≤ {sql['list_count_limit']:,} rows",
+                                       count["rows_counted"], sql["list_count_limit"] + 1,
+                                       unit="rows",
+                                       note=f"touched {count['max_rows_touched']:,} rows"))
+    for goal in goals:
+        if goal["note"].startswith("no pg_trgm"):
+            goal["ok"] = None
+    return goals
+
+
+def _table(headers: list[str], rows: list[list], aligns: str) -> str:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values):
+        out = []
+        for value, width, align in zip(values, widths, aligns):
+            pad = " " * (width - _width(value))
+            out.append(pad + value if align == "r" else value + pad)
+        return "| " + " | ".join(out) + " |"
+
+    sep = "|" + "|".join(("-" * (w + 1) + ":") if a == "r" else "-" * (w + 2)
+                         for w, a in zip(widths, aligns)) + "|"
+    return "\n".join([line(headers), sep, *(line(r) for r in cells)])
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal.
+    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _mark(ok) -> str:
+    return {True: "ok", False: "MISS", None: "n/a"}[ok]
+
+
+def render(results: dict) -> str:
+    out = []
+    fx = results["fixtures"]
+    out.append(f"Bench database: {results['database']['url']} "
+               f"({results['seed']['customers']:,} customers, "
+               f"{results['seed']['purchases']:,} purchases; pg_trgm: "
+               f"{'yes' if results['trigram'] else 'no'})")
+    for user, info in fx["users"].items():
+        out.append(f"  {user}: sees {info['visible_customers']:,} customers")
+    out.append(f"  code: {results['git']}")
+    if results.get("git_at_end") and results["git_at_end"] != results["git"]:
+        out.append(f"  WARNING: the code changed during the run (now {results['git_at_end']}); "
+                   "the HTTP and SQL halves measured different code")
+    goals = results["goals"]
+    http = results.get("http") or []
+    if http:
+        out.append("\nHTTP timings (sequential, ms; ratio = p95 / the user's ping p95)")
+        rows = []
+        for row in http:
+            ratio = next((g for g in goals if g["user"] == row["user"] and g["key"] == row["key"]
+                          and "ping" in g["goal"]), None)
+            rows.append([row["user"], row["key"], row["label"], row.get("n", 0),
+                         f"{row.get('p50_ms', 0):.2f}", f"{row.get('p95_ms', 0):.2f}",
+                         f"{row.get('mean_ms', 0):.2f}",
+                         f"{ratio['value']:.2f}× / {ratio['limit']:g}×" if ratio else "",
+                         _mark(ratio["ok"]) if ratio else "", row.get("result_count", "")])
+        out.append(_table(["user", "key", "page", "n", "p50", "p95", "mean", "vs ping",
+                           "", "results shown"], rows, "lllrrrrrll"))
+    other = [g for g in goals if "ping" not in g["goal"] and not g["goal"].startswith("count")]
+    if other:
+        out.append("\nOther goals")
+        out.append(_table(["user", "key", "goal", "measured", "ok", "note"], [
+            [g["user"], g["key"], g["goal"],
+             f"{g['value']}{'' if g['unit'] == '×' else ' ' + g['unit']}"
+             + ("×" if g["unit"] == "×" else ""), _mark(g["ok"]), g["note"]]
+            for g in other], "lllrll"))
+    sql = results.get("sql")
+    if sql:
+        out.append("\nSearch vs icontains full scan (SQL only, median ms of the statements with"
+                   " LIKE; forced scan = index and bitmap scans disabled)")
+        out.append(_table(["user", "key", "indexed", "forced scan", "×", "no trgm idx", "×"], [
+            [s["user"], s["key"], f"{s['indexed_ms']:.2f}", f"{s['forced_scan_ms']:.1f}",
+             s["speedup_vs_scan"], "" if s["no_trgm_ms"] is None else f"{s['no_trgm_ms']:.1f}",
+             "" if s["speedup_vs_no_trgm"] is None else s["speedup_vs_no_trgm"]]
+            for s in sql["search_vs_scan"]], "llrrrrr"))
+        out.append("\nWhere the time goes, per page: median ms of the request in-process (Django"
+                   " test client, no HTTP) and of its queries as Django timed them; EXPLAIN ms ="
+                   " sum of server execution times; count = rows counted / most rows any plan"
+                   " node touched")
+        rows = []
+        for user, scenarios in sql["users"].items():
+            for key, item in scenarios.items():
+                counts = ", ".join(f"{c['rows_counted']:,}/{c['max_rows_touched']:,}"
+                                   + ("" if c["ok"] else " OVER") for c in item["counts"])
+                generic = item.get("generic_ms")
+                rows.append([user, key, f"{item['inprocess_ms']:.1f}",
+                             f"{item['inprocess_sql_ms']:.1f}", item["queries"],
+                             f"{item['sql_ms']:.2f}",
+                             "" if generic is None else f"{generic:.2f}",
+                             f"{item['slowest_ms']:.2f}", item["slowest"][:90], counts])
+        out.append(_table(["user", "key", "in-process", "of which SQL", "queries",
+                           "EXPLAIN ms", "generic", "slowest", "slowest plan", "count"], rows,
+                          "llrrrrrrll"))
+        regressions = [(user, key, r) for user, scenarios in sql["users"].items()
+                       for key, item in scenarios.items()
+                       for r in item.get("generic_regressions") or []]
+        if sql.get("server_side_binding"):
+            out.append("\nServer-side binding is on: `generic` = the plans prepared statements"
+                       " switch to after five runs (plan_cache_mode=force_generic_plan).")
+        for user, key, r in regressions:
+            state = ("CHOSEN: PostgreSQL switches to it" if r.get("chosen")
+                     else "risk: not chosen at today's estimates")
+            out.append(f"  GENERIC PLAN {user} {key}: {r['custom_ms']:.2f} ms as literal SQL, "
+                       f"{r['generic_ms']:.2f} ms prepared, {state} ({r['generic_shape'][:70]})")
+    missed = [g for g in goals if g["ok"] is False]
+    if sql:
+        for user, scenarios in sql["users"].items():
+            for key, item in scenarios.items():
+                for r in item.get("generic_regressions") or []:
+                    if r.get("chosen"):
+                            missed.append({"user": user, "key": key, "value": r["generic_ms"],
+                                       "goal": "the generic plan PostgreSQL switches to for"
+                                               " the prepared statement is no slower"})
+    out.append(f"\nGoals: {sum(1 for g in goals if g['ok'])} met, {len(missed)} missed, "
+               f"{sum(1 for g in goals if g['ok'] is None)} not applicable")
+    for g in missed:
+        out.append(f"  MISS {g['user']} {g['key']}: {g['goal']} (measured {g['value']})")
+    return "\n".join(out)
+
+
+def write(results: dict, directory: Path, stamp: str) -> tuple[Path, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    json_path = directory / f"bench-{stamp}.json"
+    json_path.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+    plans_path = directory / f"bench-{stamp}-plans.txt"
+    lines = []
+    for user, scenarios in (results.get("sql") or {}).get("users", {}).items():
+        for key, item in scenarios.items():
+            lines.append(f"===== {user} {key}  {item['path']}  ({item['queries']} queries, "
+                         f"{item['sql_ms']:.2f} ms SQL)")
+            for statement in item["statements"]:
+                if "text" in statement:
+                    lines += ["", statement["sql"], statement["text"]]
+            lines.append("")
+    plans_path.write_text("\n".join(lines))
+    return json_path, plans_path

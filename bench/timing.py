@@ -1,0 +1,103 @@
+"""Sequential HTTP timings: warm-up, then measured requests, per scenario and user."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from bench.config import Options
+from bench.http_client import Session, next_link, result_count
+from bench.processes import log
+from bench.scenarios import Scenario
+
+_MIN_SAMPLES = 10
+_MAX_ERRORS = 3
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """The q-quantile (0..1) by linear interpolation between closest ranks."""
+    if not sorted_values:
+        return float("nan")
+    position = (len(sorted_values) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def summarize(seconds: list[float]) -> dict:
+    values = sorted(s * 1000 for s in seconds)
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "p50_ms": round(percentile(values, 0.50), 2),
+        "p95_ms": round(percentile(values, 0.95), 2),
+        "mean_ms": round(sum(values) / len(values), 2),
+        "min_ms": round(values[0], 2),
+        "max_ms": round(values[-1], 2),
+    }
+
+
+def resolve_follow_next(session: Session, scenario: Scenario) -> None:
+    """Replace the scenario's start path by the page reached after clicking `Next` N times."""
+    path = scenario.paths[0]
+    for step in range(scenario.follow_next):
+        page = session.get(path)
+        link = next_link(page)
+        if page.status != 200 or not link or "cursor=" not in link:
+            raise RuntimeError(f"no Next link on page {step + 1} of {path}")
+        path = link
+    scenario.paths = [path]
+    scenario.follow_next = 0
+
+
+def measure(session: Session, scenario: Scenario, options: Options) -> dict:
+    paths = itertools.cycle(scenario.paths)
+    errors: list[str] = []
+
+    def hit():
+        path = next(paths)
+        response = session.get(path, headers=scenario.headers)
+        if response.status != scenario.expect:
+            errors.append(f"{path}: HTTP {response.status}")
+            if len(errors) >= _MAX_ERRORS:
+                raise RuntimeError(f"{scenario.key}: {'; '.join(errors)}")
+            return response, None
+        return response, response.seconds
+
+    first, _ = hit()
+    for _ in range(options.warmup):
+        hit()
+    samples: list[float] = []
+    deadline = time.monotonic() + options.max_seconds
+    for count in range(options.requests):
+        if count >= _MIN_SAMPLES and time.monotonic() > deadline:
+            break
+        _, seconds = hit()
+        if seconds is not None:
+            samples.append(seconds)
+    stats = summarize(samples)
+    return {
+        **scenario.to_json(),
+        **stats,
+        "capped": stats.get("n", 0) < options.requests,
+        "errors": errors,
+        "result_count": result_count(first),
+        "bytes": len(first.body),
+    }
+
+
+def run_user(base_url: str, username: str, scenarios: list[Scenario], options: Options) -> list[dict]:
+    session = Session(base_url, timeout=options.timeout)
+    session.login(username, options.password)
+    results = []
+    for scenario in scenarios:
+        if scenario.follow_next:
+            resolve_follow_next(session, scenario)
+        result = measure(session, scenario, options)
+        result["user"] = username
+        log(f"{username:>10} {scenario.key:<20} p50 {result.get('p50_ms', 0):8.2f} ms  "
+            f"p95 {result.get('p95_ms', 0):8.2f} ms  (n={result.get('n', 0)}) "
+            f"{result['result_count']}")
+        results.append(result)
+    return results
