@@ -60,11 +60,16 @@ def _sync_churn_date(customer: Customer) -> None:
 
 
 def _check_owner(*, actor: User | None, owner: User | None, previous: User | None) -> None:
-    if owner == previous or actor is None or actor.has_perm("customers.reassign_customer"):
-        if owner is not None and not owner.is_active:
-            raise ValidationError({"owner": _("The owner must be an active user.")})
+    """A new owner must be active and given by someone allowed to reassign; an unchanged
+    owner is fine even if that user has since left (the record stays editable)."""
+    if owner == previous:
         return
-    raise ValidationError({"owner": _("Only a manager can hand a customer to another owner.")})
+    if actor is not None and not actor.has_perm("customers.reassign_customer"):
+        raise ValidationError(
+            {"owner": _("Only a manager can hand a customer to another owner.")}
+        )
+    if owner is not None and not owner.is_active:
+        raise ValidationError({"owner": _("The owner must be an active user.")})
 
 
 def tags_resolve(tags: Iterable[str | Tag]) -> list[Tag]:

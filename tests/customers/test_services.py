@@ -235,3 +235,19 @@ def test_purchase_for_deleted_customer_is_refused(rep):
     with pytest.raises(ValidationError):
         services.purchase_create(actor=rep, customer=customer, product=ProductFactory())
 
+
+
+def test_customer_of_a_departed_owner_stays_editable(manager, rep):
+    customer = CustomerFactory(owner=rep)
+    rep.is_active = False
+    rep.save()
+    updated = services.customer_update(customer=customer, actor=manager, owner=rep, name="Kept")
+    assert updated.name == "Kept" and updated.owner == rep
+
+
+def test_new_owner_must_be_active(manager, rep, other_rep):
+    customer = CustomerFactory(owner=rep)
+    other_rep.is_active = False
+    other_rep.save()
+    with pytest.raises(ValidationError):
+        services.customer_update(customer=customer, actor=manager, owner=other_rep)
