@@ -57,7 +57,8 @@ class CustomerForm(forms.ModelForm):
         self.user = user
         self.duplicates = None
         if user.has_perm("customers.reassign_customer"):
-            self.fields["owner"].queryset = assignable_owners()
+            # The current owner stays a valid choice even after leaving the company.
+            self.fields["owner"].queryset = assignable_owners(also=self.instance.owner_id)
         else:
             del self.fields["owner"]
         if self.instance.pk:

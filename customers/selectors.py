@@ -93,11 +93,12 @@ def customer_purchases(*, user: User, customer: Customer) -> QuerySet[Purchase]:
     return Purchase.objects.visible_to(user).filter(customer=customer).for_list()
 
 
-def assignable_owners() -> QuerySet[User]:
-    """Active users who can own customers: reps and managers."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name__in=[Role.SALES, Role.MANAGER]) | Q(is_superuser=True))
-        .distinct()
-        .order_by("username")
+def assignable_owners(*, also: int | None = None) -> QuerySet[User]:
+    """Active users who can own customers (reps, managers), plus user `also` if given — the
+    current owner of a record stays a valid choice after leaving."""
+    eligible = Q(is_active=True) & (
+        Q(groups__name__in=[Role.SALES, Role.MANAGER]) | Q(is_superuser=True)
     )
+    if also is not None:
+        eligible |= Q(pk=also)
+    return User.objects.filter(eligible).distinct().order_by("username")

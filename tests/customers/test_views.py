@@ -390,3 +390,17 @@ class TestPurchaseCreate:
         assert response.status_code == 200
         assert "quantity" in response.context["form"].errors
         assert not Purchase.objects.exists()
+
+
+def test_manager_edits_customer_of_departed_rep(manager, rep, client_for):
+    customer = CustomerFactory(owner=rep, name="Old")
+    rep.is_active = False
+    rep.save()
+    response = client_for(manager).post(
+        reverse("customers:update", args=[customer.pk]),
+        form_data(name="New", owner=rep.pk, version=customer.version, phone=customer.phone,
+                  email=customer.email),
+    )
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.name == "New" and customer.owner == rep
