@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,14 @@ class Cursor:
             return cls(FIRST)
         if direction not in (NEXT, PREVIOUS) or not isinstance(values, list):
             return cls(FIRST)
+        # Only what an encoded cursor can hold: finite numbers and text PostgreSQL accepts.
+        for value in values:
+            if isinstance(value, float) and not math.isfinite(value):
+                return cls(FIRST)
+            if isinstance(value, str) and "\x00" in value:
+                return cls(FIRST)
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                return cls(FIRST)
         return cls(direction, tuple(values))
 
 
@@ -152,10 +161,12 @@ class KeysetPaginator:
         if cursor.values:
             try:
                 queryset = self._seek(queryset, cursor.values, forward=not backwards)
-            except (ValidationError, ValueError, TypeError):
-                cursor, backwards = Cursor(FIRST), False
-                queryset = self._ordered(reverse=False)
+            except (ValidationError, ValueError, TypeError, OverflowError):
+                return self.page(None, count=count)
         rows = list(queryset[: self.per_page + 1])
+        if not rows and cursor.values:
+            # The rows beyond the cursor are gone (deleted, reassigned): start again.
+            return self.page(None, count=count)
         more = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if backwards:

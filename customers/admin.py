@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from crm.pagination import CappedCountPaginator
 from customers import services
+from customers.selectors import assignable_owners
 from customers.models import Customer, Product, Purchase, Tag
 
 CUSTOMER_FORM_FIELDS = [
@@ -32,8 +33,11 @@ class CustomerAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = assignable_owners(also=self.instance.owner_id)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_version"].required = True
 
     def clean(self):
         cleaned = super().clean()
@@ -92,7 +96,8 @@ class CustomerAdmin(admin.ModelAdmin):
         # One search everywhere: the same vocabulary as the browser list (normalized phone).
         if not search_term:
             return queryset, False
-        return queryset.search(search_term), False
+        term = search_term.strip()
+        return queryset.search(term) | queryset.filter(external_id=term), False
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in CUSTOMER_FORM_FIELDS

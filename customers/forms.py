@@ -64,6 +64,8 @@ class CustomerForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
             self.fields["version"].initial = self.instance.version
+            # Without the version it was loaded at, an edit could overwrite a newer one.
+            self.fields["version"].required = True
         self.fields["gender"].choices = [("", _("Not specified"))] + Customer.Gender.choices
         self.fields["source"].choices = [("", _("Unknown"))] + Customer.Source.choices
         self.fields["churned_on"].help_text = _(

@@ -6,7 +6,8 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.contrib.postgres.indexes import OpClass
@@ -19,6 +20,8 @@ from customers.normalization import digits_only, validate_phone
 
 # Below this length a contains-search cannot use a trigram index, so a prefix search runs instead.
 _TRIGRAM_MIN_LENGTH = 3
+# The amount column is numeric(14, 2).
+MAX_PURCHASE_AMOUNT = Decimal("1e12")
 _PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
 
 
@@ -309,7 +312,7 @@ class Purchase(models.Model):
     )
     purchased_on = models.DateField(_("purchased on"), default=timezone.localdate)
     quantity = models.PositiveIntegerField(
-        _("quantity"), default=1, validators=[MinValueValidator(1)]
+        _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
     )
     unit_price = models.DecimalField(
         _("unit price"), max_digits=12, decimal_places=2,
@@ -354,3 +357,10 @@ class Purchase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.name} × {self.quantity}"
+
+    def clean(self) -> None:
+        if self.quantity and self.unit_price is not None:
+            if self.quantity * self.unit_price >= MAX_PURCHASE_AMOUNT:
+                raise ValidationError(
+                    _("The amount (quantity × unit price) is too large to record.")
+                )

@@ -63,9 +63,10 @@ def customer_duplicates(
     candidates = Customer.objects.filter(match)
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    visible = list(candidates.visible_to(user).select_related("owner").order_by("id")[:limit])
-    total = candidates.count()
-    return DuplicateReport(visible=visible, hidden_count=max(total - len(visible), 0))
+    mine = candidates.visible_to(user)
+    visible = list(mine.select_related("owner").order_by("id")[:limit])
+    hidden = candidates.count() - (len(visible) if len(visible) < limit else mine.count())
+    return DuplicateReport(visible=visible, hidden_count=hidden)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ CUSTOMER_FIELDS = frozenset(
 
 
 STALE_EDIT_MESSAGE = gettext_lazy(
-    "Someone else changed this customer while you were editing. "
-    "Your changes were not saved; review the current data and apply them again."
+    "Someone else changed this customer while you were editing, so your changes were not "
+    "saved. Open the customer in another tab to see their changes; saving this form again "
+    "replaces them with yours."
 )
 
 

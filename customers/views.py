@@ -120,6 +120,14 @@ class CustomerUpdateView(CrmPermissionMixin, CustomerObjectMixin, FormView):
                 expected_version=form.cleaned_data["version"],
                 **form.service_data(),
             )
+        except services.ConcurrentUpdateError as error:
+            add_service_errors(form, error)
+            # The user has now been told; saving again deliberately applies their version.
+            form.data = form.data.copy()
+            form.data["version"] = selectors.customer_get(
+                user=self.request.user, pk=self.customer.pk
+            ).version
+            return self.form_invalid(form)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
@@ -196,7 +204,8 @@ class CustomerReassignView(CrmPermissionMixin, FormView):
             )
             % {"count": count, "owner": form.cleaned_data["owner"]},
         )
-        target = self.request.POST.get("next", "")
+        # The Referer follows the URL htmx pushed while filtering; `next` covers no-Referer.
+        target = self.request.headers.get("Referer") or self.request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         ):

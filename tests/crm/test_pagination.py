@@ -58,8 +58,20 @@ def test_last_page_holds_the_final_rows(customers):
 def test_garbage_cursor_falls_back_to_first_page(customers):
     paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=5)
     first = paginator.page(None)
-    for token in ["garbage", "!!!", Cursor("next", ("x",)).encode(), Cursor("next", (1, 2, 3)).encode()]:
-        assert [c.pk for c in paginator.page(token)] == [c.pk for c in first]
+    for token in [
+        "garbage", "!!!", Cursor("next", ("x",)).encode(), Cursor("next", (1, 2, 3)).encode(),
+        Cursor("next", (None, None)).encode(), Cursor("next", ("a\x00b", 1)).encode(),
+        Cursor("next", (1e400, 1)).encode(),
+    ]:
+        assert [c.pk for c in paginator.page(token)] == [c.pk for c in first], token
+
+
+def test_cursor_past_the_end_starts_again(customers):
+    paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=5)
+    beyond = Cursor("next", ("ZZZ", 0)).encode()
+    page = paginator.page(beyond)
+    assert [c.pk for c in page] == [c.pk for c in paginator.page(None)]
+    assert page.has_next and not page.has_previous
 
 
 def test_mixed_sort_directions_are_refused(customers):

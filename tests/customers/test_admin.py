@@ -34,7 +34,7 @@ def test_rep_has_no_admin_access(rep, client_for):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_admin_changelist_hides_deleted_and_invisible(manager, rep, client_for):
+def test_admin_changelist_hides_deleted_customers(manager, rep, client_for):
     CustomerFactory(owner=rep, deleted_at="2025-01-01T00:00:00Z")
     alive = CustomerFactory(owner=rep)
     response = client_for(manager).get(CHANGELIST)
@@ -127,3 +127,35 @@ def test_stale_admin_edit_is_refused(manager, rep, client_for):
     assert "Someone else changed this customer" in response.content.decode()
     customer.refresh_from_db()
     assert customer.name == "Other edit"
+
+
+def test_admin_finds_customer_by_external_id(support, rep, client_for):
+    customer = CustomerFactory(owner=rep, external_id="EXT-0042")
+    CustomerFactory(owner=rep)
+    response = client_for(support).get(CHANGELIST, {"q": "EXT-0042"})
+    assert list(response.context["cl"].result_list) == [customer]
+
+
+def test_admin_refuses_an_owner_who_cannot_own(manager, rep, support, client_for):
+    customer = CustomerFactory(owner=rep, name="Kept")
+    response = client_for(manager).post(
+        reverse("admin:customers_customer_change", args=[customer.pk]),
+        admin_form(name="Changed", owner=support.pk, status="active", phone=customer.phone,
+                   email=customer.email, loaded_version=customer.version),
+    )
+    assert response.status_code == 200
+    assert "owner" in response.context["adminform"].form.errors
+    customer.refresh_from_db()
+    assert customer.owner == rep and customer.name == "Kept"
+
+
+def test_admin_edit_without_version_is_refused(manager, rep, client_for):
+    customer = CustomerFactory(owner=rep, name="Kept")
+    response = client_for(manager).post(
+        reverse("admin:customers_customer_change", args=[customer.pk]),
+        admin_form(name="Changed", owner=rep.pk, status="active", phone=customer.phone,
+                   email=customer.email),
+    )
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.name == "Kept"

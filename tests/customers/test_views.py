@@ -141,6 +141,17 @@ class TestList:
         last = client.get(LIST, {"sort": "-name", "cursor": "last"}).context["page"]
         assert [c.name for c in last] == ["Bea", "Abe"]
 
+    @pytest.mark.parametrize(
+        "query",
+        [{"sort": "name,-created"}, {"sort": "bogus"}, {"owner": "abc"}, {"tag": "999999"},
+         {"level": "Z"}, {"cursor": "garbage"}, {"cursor": "last", "sort": "-name,name"}],
+    )
+    def test_odd_query_strings_never_fail(self, manager, rep, client_for, query):
+        CustomerFactory.create_batch(3, owner=rep)
+        response = client_for(manager).get(LIST, query)
+        assert response.status_code == 200
+        assert len(response.context["page"].object_list) == 3
+
     def test_count_is_capped(self, rep, client_for, settings):
         settings.LIST_COUNT_LIMIT = 3
         CustomerFactory.create_batch(5, owner=rep)
@@ -288,6 +299,30 @@ class TestCreateAndUpdate:
         customer.refresh_from_db()
         assert customer.name == "Someone else"
 
+    def test_edit_without_version_is_refused(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, name="Old")
+        response = client_for(rep).post(
+            reverse("customers:update", args=[customer.pk]),
+            form_data(name="New", version="", phone=customer.phone, email=customer.email),
+        )
+        assert response.status_code == 200
+        assert "version" in response.context["form"].errors
+        customer.refresh_from_db()
+        assert customer.name == "Old"
+
+    def test_stale_edit_can_be_saved_deliberately_after_the_warning(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, name="Old")
+        Customer.objects.filter(pk=customer.pk).update(name="Theirs", version=3)
+        client = client_for(rep)
+        url = reverse("customers:update", args=[customer.pk])
+        data = form_data(name="Mine", version=1, phone=customer.phone, email=customer.email)
+        refused = client.post(url, data)
+        assert refused.context["form"].data["version"] == 3
+        assert Customer.objects.get(pk=customer.pk).name == "Theirs"
+        saved = client.post(url, {**data, "version": refused.context["form"].data["version"]})
+        assert saved.status_code == 302
+        assert Customer.objects.get(pk=customer.pk).name == "Mine"
+
     def test_manager_sees_owner_field_rep_does_not(self, rep, manager, client_for):
         assert "owner" not in client_for(rep).get(reverse("customers:create")).context["form"].fields
         assert "owner" in client_for(manager).get(reverse("customers:create")).context["form"].fields
@@ -344,6 +379,16 @@ class TestDeleteRestoreReassign:
         kept.refresh_from_db()
         assert kept.owner == rep
 
+    def test_reassign_returns_to_the_referring_list(self, manager, rep, other_rep,
+                                                    client_for):
+        customer = CustomerFactory(owner=rep)
+        response = client_for(manager).post(
+            reverse("customers:reassign"),
+            {"owner": other_rep.pk, "selected": [customer.pk], "next": LIST},
+            headers={"Referer": "http://testserver/customers/?status=active"},
+        )
+        assert response["Location"] == "http://testserver/customers/?status=active"
+
     def test_reassign_ignores_offsite_next(self, manager, rep, other_rep, client_for):
         customer = CustomerFactory(owner=rep)
         response = client_for(manager).post(
@@ -380,6 +425,17 @@ class TestPurchaseCreate:
         purchase = Purchase.objects.get()
         assert purchase.amount == Decimal("26.40")
 
+    def test_amount_too_large_is_reported(self, rep, client_for):
+        customer = CustomerFactory(owner=rep)
+        response = client_for(rep).post(
+            reverse("customers:purchase_create", args=[customer.pk]),
+            {"product": ProductFactory().pk, "purchased_on": "2025-06-01", "quantity": "900000",
+             "unit_price": "9999999999.99", "channel": "", "external_id": ""},
+        )
+        assert response.status_code == 200
+        assert "too large" in response.content.decode()
+        assert not Purchase.objects.exists()
+
     def test_bad_quantity_is_reported(self, rep, client_for):
         customer = CustomerFactory(owner=rep)
         response = client_for(rep).post(
@@ -404,3 +460,15 @@ def test_manager_edits_customer_of_departed_rep(manager, rep, client_for):
     assert response.status_code == 302
     customer.refresh_from_db()
     assert customer.name == "New" and customer.owner == rep
+
+
+def test_duplicate_warning_counts_hidden_matches_exactly(manager, rep, other_rep, client_for):
+    for _ in range(7):
+        CustomerFactory(owner=rep, phone="13700001111")
+    response = client_for(manager).post(reverse("customers:create"), form_data())
+    report = response.context["form"].duplicates
+    assert len(report.visible) == 5 and report.hidden_count == 0
+    CustomerFactory(owner=other_rep, phone="13700001111")
+    response = client_for(rep).post(reverse("customers:create"), form_data())
+    report = response.context["form"].duplicates
+    assert len(report.visible) == 5 and report.hidden_count == 1
