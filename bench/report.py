@@ -155,8 +155,9 @@ def render(results: dict) -> str:
                        for key, item in scenarios.items()
                        for r in item.get("generic_regressions") or []]
         if sql.get("server_side_binding"):
-            out.append("\nServer-side binding is on: `generic` = the plans prepared statements"
-                       " switch to after five runs (plan_cache_mode=force_generic_plan).")
+            out.append("\nPrepared statements are on (server-side binding, prepare_threshold):"
+                       " `generic` = the plans they may switch to after five runs"
+                       " (plan_cache_mode=force_generic_plan).")
         for user, key, r in regressions:
             state = ("CHOSEN: PostgreSQL switches to it" if r.get("chosen")
                      else "risk: not chosen at today's estimates")

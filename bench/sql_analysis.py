@@ -243,7 +243,11 @@ def analyse(db: BenchDatabase, env: dict[str, str], plan: dict[str, list[Scenari
     from django.conf import settings
 
     limit = settings.LIST_COUNT_LIMIT
-    prepared = bool(settings.DATABASES["default"].get("OPTIONS", {}).get("server_side_binding"))
+    # psycopg prepares a statement after `prepare_threshold` runs (5 unless set; None: never),
+    # and only with server-side binding.
+    db_options = settings.DATABASES["default"].get("OPTIONS", {})
+    prepared = bool(db_options.get("server_side_binding")) and (
+        db_options.get("prepare_threshold", 5) is not None)
     out: dict[str, Any] = {"list_count_limit": limit, "users": {}, "search_vs_scan": [],
                            "server_side_binding": prepared}
     with db.connect() as conn, db.connect() as scan_conn:

@@ -237,16 +237,22 @@ class Customer(models.Model):
             models.Index(fields=["email_normalized"], name="customer_email_norm_idx",
                          condition=~Q(email_normalized="")),
             # Prefix search for short terms (`istartswith` compares UPPER(col::text)).
+            # Not partial: PostgreSQL keeps statistics for expression indexes only when they
+            # cover the whole table, and without them it misjudges prefix searches.
             models.Index(
                 OpClass(Upper(Cast("name", models.TextField())), name="text_pattern_ops"),
                 name="customer_name_prefix_idx",
-                condition=Q(deleted_at__isnull=True),
             ),
             models.Index(
                 OpClass(Upper(Cast("company", models.TextField())), name="text_pattern_ops"),
                 name="customer_company_prefix_idx",
-                condition=Q(deleted_at__isnull=True),
             ),
+            # Capped counts under the list filters become index-only scans.
+            _alive("status", "level", "source", "city", name="customer_filter_idx"),
+            _alive("owner", "status", "level", "source", "city", name="customer_owner_filter_idx"),
+            # Joins from tag links check liveness without visiting the table.
+            _alive("id", name="customer_alive_id_idx"),
+            _alive("owner", "id", name="customer_owner_id_alive_idx"),
         ]
 
     def __str__(self) -> str:
