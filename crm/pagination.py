@@ -90,10 +90,6 @@ class KeysetPage:
         return self.has_next or self.has_previous
 
     @property
-    def first_cursor(self) -> str:
-        return ""
-
-    @property
     def last_cursor(self) -> str:
         return LAST
 
