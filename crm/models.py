@@ -36,10 +36,14 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """Names of the user's role groups, read once per request-bound instance."""
+        """Names of the user's role groups (cached with the permissions, see `crm.access`)."""
         if not self.pk:
             return frozenset()
-        return frozenset(self.groups.values_list("name", flat=True))
+        from django.contrib.auth.backends import ModelBackend
+
+        from crm.access import access_for
+
+        return access_for(self, lambda: ModelBackend().get_all_permissions(self))["roles"]
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or bool(self.role_names.intersection(roles))

@@ -97,7 +97,8 @@ class KeysetPage:
 def capped_count(queryset: QuerySet, limit: int | None = None) -> tuple[int, bool]:
     """(count, capped): an exact count up to `limit`, or (limit, True) when there are more."""
     limit = settings.LIST_COUNT_LIMIT if limit is None else limit
-    count = queryset.order_by()[: limit + 1].count()
+    # values("pk"): annotations (a list's per-row subqueries) are not part of the count.
+    count = queryset.order_by().values("pk")[: limit + 1].count()
     return (limit, True) if count > limit else (count, False)
 
 

@@ -93,6 +93,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "crm.User"
 
+AUTHENTICATION_BACKENDS = ["crm.access.CachedModelBackend"]
+# How long a per-process cache may keep a user's permissions after an administrator changes
+# them elsewhere; a shared cache (CACHE_URL=redis://…) forgets them at once.
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=60)
+
+# The local-memory default suits one process; several workers should share Redis.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

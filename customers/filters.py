@@ -6,7 +6,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer, Tag
+from crm.widgets import QuickSelect
+from customers.models import Customer
 
 
 SORT_KEYS = {
@@ -25,21 +26,25 @@ class CustomerFilter(django_filters.FilterSet):
         ),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices,
-                                         empty_label=_("Any status"))
+                                         empty_label=_("Any status"), widget=QuickSelect)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Customer.Level.choices,
-                                        empty_label=_("Any level"))
+                                        empty_label=_("Any level"), widget=QuickSelect)
     # Choices come from the view's one list of owners (shared with the reassign form).
-    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=[], empty_label=_("Any owner"))
+    owner = django_filters.ChoiceFilter(label=_("Owner"), choices=[], empty_label=_("Any owner"),
+                                        widget=QuickSelect)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Customer.Source.choices,
-                                         empty_label=_("Any source"))
+                                         empty_label=_("Any source"), widget=QuickSelect)
     city = django_filters.CharFilter(label=_("City"), method="filter_city")
-    tag = django_filters.ModelChoiceFilter(
-        label=_("Tag"), field_name="tags", queryset=Tag.objects.all(), empty_label=_("Any tag")
+    # Choices come from the view (`selectors.tag_choices`): a plain list renders without the
+    # server-side cursor a ModelChoiceField iterates with.
+    tag = django_filters.ChoiceFilter(
+        label=_("Tag"), field_name="tags", choices=[], empty_label=_("Any tag"), widget=QuickSelect
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="filter_sort",
         empty_label=None,
+        widget=QuickSelect,
         choices=[
             ("-created", _("Newest first")),
             ("created", _("Oldest first")),
@@ -55,8 +60,9 @@ class CustomerFilter(django_filters.FilterSet):
         model = Customer
         fields: list[str] = []
 
-    def __init__(self, *args, user, owners=(), **kwargs) -> None:
+    def __init__(self, *args, user, owners=(), tags=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.filters["tag"].extra["choices"] = list(tags)
         if user.sees_all_records:
             self.filters["owner"].extra["choices"] = [(str(u.pk), str(u)) for u in owners]
         else:

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import OpClass
 from django.db.models.functions import Cast, Upper
 from django.urls import reverse
@@ -80,7 +81,21 @@ class CustomerQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> CustomerQuerySet:
-        return self.select_related("owner").prefetch_related("tags")
+        """The columns a list row shows or sorts by (any other field would cost a query per
+        row), the owner, and `tag_names`: the tags as one array column, which costs a fraction
+        of `prefetch_related` (PostgreSQL evaluates it for the page's rows only, after LIMIT)."""
+        tag_names = Tag.objects.filter(customers=OuterRef("pk")).order_by("name").values("name")
+        return (
+            self.select_related("owner")
+            .only(*LIST_FIELDS)
+            .annotate(tag_names=ArraySubquery(tag_names))
+        )
+
+
+LIST_FIELDS = (
+    "id", "kind", "name", "phone", "email", "company", "city", "level", "status", "owner",
+    "created_at", "updated_at", "acquired_on", "deleted_at",
+)
 
 
 class AliveCustomerManager(models.Manager.from_queryset(CustomerQuerySet)):
@@ -264,6 +279,16 @@ class Customer(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    # Cheaper than get_FOO_display(), which rebuilds a dict of every choice on each call; a
+    # list page shows both for every row.
+    @property
+    def level_label(self) -> str:
+        return self.Level(self.level).label
+
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label
 
 
 class Product(models.Model):

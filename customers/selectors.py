@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from crm.models import Role, User
-from customers.models import Customer, Purchase
+from customers.models import Customer, Purchase, Tag
 from customers.normalization import normalize_email, normalize_phone
 
 
@@ -92,6 +92,11 @@ def customer_purchase_summary(*, customer: Customer) -> PurchaseSummary:
 def customer_purchases(*, user: User, customer: Customer) -> QuerySet[Purchase]:
     """The customer's purchases, newest first, if the user may see the customer."""
     return Purchase.objects.visible_to(user).filter(customer=customer).for_list()
+
+
+def tag_choices() -> list[tuple[str, str]]:
+    """(id, name) of every tag in name order, for filter and form choices."""
+    return [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
 
 
 def assignable_owners(*, also: int | None = None) -> QuerySet[User]:

@@ -31,7 +31,7 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
         owners = list(selectors.assignable_owners()) if user.sees_all_records else []
         filterset = CustomerFilter(
             self.request.GET or None, queryset=selectors.customer_list(user=user), user=user,
-            owners=owners,
+            owners=owners, tags=selectors.tag_choices(),
         )
         page = KeysetPaginator(filterset.qs).page(self.request.GET.get("cursor"))
         return super().get_context_data(

@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import ManagerFactory, SalesRepFactory, SupportFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (cached permissions included)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
