@@ -152,6 +152,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LIST_COUNT_LIMIT = env.int("LIST_COUNT_LIMIT", default=10_000)
 LIST_PAGE_SIZE = env.int("LIST_PAGE_SIZE", default=25)
 
+# Imports: the largest file accepted, the most an .xlsx may unpack to (a zip bomb stops
+# there), and how many rows are validated and copied at a time (memory stays flat).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 2**20)
+IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int("IMPORT_XLSX_MAX_UNPACKED_BYTES", default=2**30)
+IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=50_000)
+
 # Security: strict by default, relaxed only for local HTTP development.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
