@@ -157,6 +157,8 @@ LIST_PAGE_SIZE = env.int("LIST_PAGE_SIZE", default=25)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 2**20)
 IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int("IMPORT_XLSX_MAX_UNPACKED_BYTES", default=2**30)
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=50_000)
+# An .xlsx export is built whole before it is sent; larger exports are offered as CSV.
+EXPORT_XLSX_MAX_ROWS = env.int("EXPORT_XLSX_MAX_ROWS", default=100_000)
 
 # Security: strict by default, relaxed only for local HTTP development.
 SESSION_COOKIE_HTTPONLY = True

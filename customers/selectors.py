@@ -94,6 +94,11 @@ def customer_purchases(*, user: User, customer: Customer) -> QuerySet[Purchase]:
     return Purchase.objects.visible_to(user).filter(customer=customer).for_list()
 
 
+def customer_purchases_of(*, user: User, customers: QuerySet[Customer]) -> QuerySet[Purchase]:
+    """Purchases of `customers` (already limited to what the user may see)."""
+    return Purchase.objects.visible_to(user).filter(customer__in=customers.values("pk"))
+
+
 def tag_choices() -> list[tuple[str, str]]:
     """(id, name) of every tag in name order, for filter and form choices."""
     return [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]

@@ -6,6 +6,7 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.CustomerListView.as_view(), name="list"),
+    path("export/", views.CustomerExportView.as_view(), name="export"),
     path("new/", views.CustomerCreateView.as_view(), name="create"),
     path("reassign/", views.CustomerReassignView.as_view(), name="reassign"),
     path("trash/", views.CustomerTrashView.as_view(), name="trash"),

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import tempfile
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from crm.mixins import CrmPermissionMixin, HtmxTemplateMixin, add_service_errors
 from crm.pagination import KeysetPaginator
-from customers import selectors, services
+from customers import exports, selectors, services
 from customers.filters import CustomerFilter
 from customers.forms import CustomerForm, PurchaseForm, ReassignForm
 from customers.panels import panels_for
+
+
+def customer_filter(request, owners) -> CustomerFilter:
+    """The list's filters applied to the customers `request.user` may see."""
+    user = request.user
+    return CustomerFilter(
+        request.GET or None, queryset=selectors.customer_list(user=user), user=user,
+        owners=owners, tags=selectors.tag_choices(),
+    )
 
 
 class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
@@ -29,10 +43,7 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         owners = list(selectors.assignable_owners()) if user.sees_all_records else []
-        filterset = CustomerFilter(
-            self.request.GET or None, queryset=selectors.customer_list(user=user), user=user,
-            owners=owners, tags=selectors.tag_choices(),
-        )
+        filterset = customer_filter(self.request, owners)
         page = KeysetPaginator(filterset.qs).page(self.request.GET.get("cursor"))
         return super().get_context_data(
             filter=filterset,
@@ -231,3 +242,44 @@ class PurchaseCreateView(CrmPermissionMixin, CustomerObjectMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Purchase recorded."))
         return redirect(self.customer)
+
+
+class CustomerExportView(CrmPermissionMixin, View):
+    """The customers the list shows (same filters, only visible rows), or their purchases,
+    as a CSV or XLSX download in the import columns."""
+
+    permission_required = "customers.view_customer"
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        owners = list(selectors.assignable_owners()) if user.sees_all_records else []
+        filterset = customer_filter(request, owners)
+        if not filterset.is_valid():
+            messages.error(request, _("The filters are not valid, so nothing was exported."))
+            return redirect("customers:list")
+        kind = "purchases" if request.GET.get("what") == "purchases" else "customers"
+        if kind == "purchases":
+            if not user.has_perm("customers.view_purchase"):
+                raise PermissionDenied
+            queryset = selectors.customer_purchases_of(user=user, customers=filterset.qs)
+            rows, header = exports.purchase_rows(queryset), exports.PURCHASE_COLUMNS
+        else:
+            queryset = filterset.qs
+            rows, header = exports.customer_rows(queryset), exports.CUSTOMER_COLUMNS
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if request.GET.get("format") == "xlsx":
+            limit = settings.EXPORT_XLSX_MAX_ROWS
+            if queryset.order_by()[: limit + 1].count() > limit:
+                messages.error(request, _(
+                    "More than %(limit)d rows: export them as CSV instead (Excel opens it too)."
+                ) % {"limit": limit})
+                return redirect(f"{reverse('customers:list')}?{filterset.data.urlencode()}")
+            buffer = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)
+            exports.write_xlsx(buffer, header, rows)
+            buffer.seek(0)
+            return FileResponse(buffer, as_attachment=True, filename=f"{kind}-{stamp}.xlsx")
+        response = StreamingHttpResponse(
+            exports.csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
+        return response

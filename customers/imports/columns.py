@@ -52,7 +52,7 @@ ALIASES = {
 # In a purchase file 编号 is the purchase's own number and 客户编号 the customer's.
 PURCHASE_ALIASES = {**ALIASES, "external_id": ["订单编号", "编号", "外部编号", "单号", "id"]}
 
-REQUIRED = {"customers": ("name",), "purchases": ("external_id", "customer_external_id")}
+REQUIRED = {"customers": ("name",), "purchases": ("customer_external_id",)}
 
 
 def _key(header: str) -> str:

@@ -395,7 +395,7 @@ def _write_purchases(cursor, report: ImportReport, actor) -> None:
     cursor.execute(f"""
         UPDATE customers_purchase p SET customer_id = s.customer_id, product_id = s.product_id,
                purchased_on = s.purchased_on, quantity = s.quantity, unit_price = s.unit_price
-        FROM {STAGE} s WHERE p.external_id = s.external_id
+        FROM {STAGE} s WHERE s.external_id <> '' AND p.external_id = s.external_id
           AND (p.customer_id, p.product_id, p.purchased_on, p.quantity, p.unit_price)
               IS DISTINCT FROM (s.customer_id, s.product_id, s.purchased_on, s.quantity,
                                 s.unit_price)""")
@@ -407,7 +407,16 @@ def _write_purchases(cursor, report: ImportReport, actor) -> None:
         SELECT s.customer_id, s.product_id, s.purchased_on, s.quantity, s.unit_price, '',
                s.external_id, %s, now()
         FROM {STAGE} s
-        WHERE NOT EXISTS (SELECT 1 FROM customers_purchase p WHERE p.external_id = s.external_id)""",
+        WHERE CASE WHEN s.external_id <> '' THEN NOT EXISTS (
+                  SELECT 1 FROM customers_purchase p WHERE p.external_id = s.external_id)
+              -- Without an external_id, a line already recorded (same customer, product,
+              -- day, quantity and price) is not recorded again.
+              ELSE NOT EXISTS (
+                  SELECT 1 FROM customers_purchase p
+                  WHERE p.external_id = '' AND p.customer_id = s.customer_id
+                    AND p.purchased_on = s.purchased_on AND p.product_id = s.product_id
+                    AND p.quantity = s.quantity AND p.unit_price = s.unit_price)
+              END""",
         [actor.pk if actor else None])
     report.created = cursor.rowcount
     report.unchanged = report.total - report.invalid - report.created - report.updated

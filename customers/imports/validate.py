@@ -89,7 +89,10 @@ def cells(frame: pd.DataFrame, positions: dict[str, int]) -> pd.DataFrame:
     """The file's columns by field name, trimmed, with the line numbers."""
     df = pd.DataFrame({"line": frame["line"].to_numpy()})
     for column, position in positions.items():
-        df[column] = frame[position].astype(str).str.strip().to_numpy()
+        text = frame[position].astype(str).str.strip()
+        # Exports prefix cells that a spreadsheet would run as a formula with an apostrophe
+        # (customers.exports); it is taken off again here, so an export re-imports as it was.
+        df[column] = text.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True).to_numpy()
     return df
 
 
@@ -294,10 +297,7 @@ def validate_purchases(frame, positions, context: Context) -> tuple[pd.DataFrame
     problems = Problems()
     stage = pd.DataFrame({"line": df["line"]})
     check_lengths(df, problems, Purchase, ["external_id"])
-    problems.add(df, df["external_id"] == "", "external_id",
-                 _("A purchase needs an external_id, so that importing the file again does not "
-                   "record it twice."))
-    stage["external_id"] = df["external_id"]
+    stage["external_id"] = df["external_id"] if "external_id" in df else ""
     problems.add(df, df["customer_external_id"] == "", "customer_external_id",
                  _("Give the external_id of the customer who bought."))
     stage["customer_external_id"] = df["customer_external_id"]

@@ -292,6 +292,20 @@ def test_reimporting_purchases_changes_nothing_and_a_changed_line_updates(write,
     assert Purchase.objects.count() == 3
 
 
+def test_purchases_without_external_id_are_not_recorded_twice(write, buyers):
+    text = (
+        "customer_external_id,purchased_on,product_sku,quantity,unit_price\n"
+        "C1,2024-05-01,SKU-1,1,12.50\n"
+        "C1,2024-05-01,SKU-1,1,12.50\n"
+        "C2,2024-05-01,SKU-1,1,12.50\n"
+    )
+    first = import_file(write(text), "purchases")
+    again = import_file(write(text, "again.csv"), "purchases")
+
+    assert (first.created, again.created, again.unchanged) == (3, 0, 3)
+    assert Purchase.objects.count() == 3
+
+
 def test_purchase_rows_are_checked_against_customers_products_and_amounts(write, buyers):
     text = (
         "external_id,customer_external_id,purchased_on,product_sku,product_name,quantity,"
@@ -309,7 +323,7 @@ def test_purchase_rows_are_checked_against_customers_products_and_amounts(write,
     found = {(p.line, p.column) for p in report.problems}
     assert found == {
         (2, "customer_external_id"), (3, "product_sku"), (4, "amount"), (5, "purchased_on"),
-        (5, "unit_price"), (6, "external_id"), (6, "quantity"), (6, "unit_price"),
+        (5, "unit_price"), (6, "quantity"), (6, "unit_price"),
         (7, "external_id"), (7, "purchased_on"),
     }
     assert Purchase.objects.count() == 0
