@@ -46,6 +46,24 @@ def is_plausible_phone(raw: str, region: str | None = None) -> bool:
     return phonenumbers.is_possible_number(parsed)
 
 
+def check_phone(raw: str, region: str | None = None) -> str | None:
+    """`normalize_phone(raw)` when `is_plausible_phone(raw)`, else None, parsing only once
+    (imports check thousands of numbers)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    if re.search(r"[^\d\s()+\-./]", raw):
+        return None
+    candidate = "+" + raw[2:] if raw.startswith("00") else raw
+    try:
+        parsed = phonenumbers.parse(candidate, region or settings.PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return f"{parsed.country_code}{parsed.national_number}"
+
+
 def validate_phone(value: str) -> None:
     """Model-field validator: reject text that cannot be a phone number."""
     from django.core.exceptions import ValidationError

@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from customers.models import MAX_PURCHASE_AMOUNT, Customer, Purchase, Product, Tag
-from customers.normalization import is_plausible_phone, normalize_phone
+from customers.normalization import check_phone
 
 PROBLEM_COLUMNS = ["line", "column", "value", "message"]
 
@@ -92,7 +92,10 @@ def cells(frame: pd.DataFrame, positions: dict[str, int]) -> pd.DataFrame:
         text = frame[position].astype(str).str.strip()
         # Exports prefix cells that a spreadsheet would run as a formula with an apostrophe
         # (customers.exports); it is taken off again here, so an export re-imports as it was.
-        df[column] = text.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True).to_numpy()
+        quoted = text.str.startswith("'")
+        if quoted.any():
+            text[quoted] = text[quoted].str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True)
+        df[column] = text.to_numpy()
     return df
 
 
@@ -111,10 +114,14 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Accepts 2024-03-31, 2024/3/31, 2024.03.31, 20240331, 2024年3月31日, and any of these
     followed by a time."""
-    text = values.str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False)
-    text = text.str.split(r"[ T]", n=1, regex=True).str[0].fillna("")
-    compact = text.str.fullmatch(r"\d{8}")
-    text = text.where(~compact, text.str[:4] + "-" + text.str[4:6] + "-" + text.str[6:8])
+    text = values.copy()
+    unusual = ~values.str.fullmatch(r"\d{4}-\d{2}-\d{2}") & (values != "")
+    if unusual.any():  # the common ISO shape skips the rewriting below
+        other = values[unusual].str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "")
+        other = other.str.split(r"[ T]", n=1, regex=True).str[0].fillna("")
+        compact = other.str.fullmatch(r"\d{8}")
+        other = other.where(~compact, other.str[:4] + "-" + other.str[4:6] + "-" + other.str[6:8])
+        text[unusual] = other
     shaped = text.str.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}")
     parsed = pd.to_datetime(text.where(shaped, None), format="%Y-%m-%d", errors="coerce")
     invalid = (values != "") & parsed.isna()
@@ -158,12 +165,12 @@ def normalize_phones(df, problems: Problems) -> pd.Series:
     normalized = ("86" + mobile).fillna("")
     other = (raw != "") & mobile.isna()
     if other.any():
-        plausible = raw[other].map(is_plausible_phone)
+        checked = raw[other].map(check_phone)
         bad = pd.Series(False, index=df.index)
-        bad[other] = ~plausible.astype(bool)
+        bad[other] = checked.map(lambda result: result is None).astype(bool)
         problems.add(df, bad, "phone",
                      _("Not a phone number, e.g. 138 0013 8000 or +1 415 555 0100."))
-        normalized[other] = raw[other].map(normalize_phone)
+        normalized[other] = checked.fillna("")
     return normalized
 
 
