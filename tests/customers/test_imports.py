@@ -327,3 +327,20 @@ def test_purchase_rows_are_checked_against_customers_products_and_amounts(write,
         (7, "external_id"), (7, "purchased_on"),
     }
     assert Purchase.objects.count() == 0
+
+
+@pytest.mark.parametrize("raw", [
+    "13800138000", "+86 138 0013 8000", "008613800138000", "021-6234 5678", "+1 415 555 0100",
+    "(0755) 8888 1234", "12ab", "123", "+44 20 7946 0958", "8613800138000",
+])
+def test_the_import_phone_rules_agree_with_the_form_rules(raw):
+    import pandas as pd
+
+    from customers.imports.validate import Problems, normalize_phones
+    from customers.normalization import is_plausible_phone, normalize_phone
+
+    problems = Problems()
+    normalized = normalize_phones(pd.DataFrame({"line": [2], "phone": [raw]}), problems)
+
+    assert (problems.frame().empty, normalized[0]) == (
+        is_plausible_phone(raw), normalize_phone(raw) if is_plausible_phone(raw) else "")
