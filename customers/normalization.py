@@ -33,22 +33,12 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
 
 def is_plausible_phone(raw: str, region: str | None = None) -> bool:
     """True when `raw` could be a phone number (right length for its country, digits only)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return True
-    if re.search(r"[^\d\s()+\-./]", raw):
-        return False
-    candidate = "+" + raw[2:] if raw.startswith("00") else raw
-    try:
-        parsed = phonenumbers.parse(candidate, region or settings.PHONE_DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_possible_number(parsed)
+    return check_phone(raw, region) is not None
 
 
 def check_phone(raw: str, region: str | None = None) -> str | None:
-    """`normalize_phone(raw)` when `is_plausible_phone(raw)`, else None, parsing only once
-    (imports check thousands of numbers)."""
+    """The normalized number when `raw` could be a phone number (digits only, a possible
+    length for its country), None when it cannot, "" when blank; one parse per number."""
     raw = (raw or "").strip()
     if not raw:
         return ""
