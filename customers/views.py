@@ -257,7 +257,7 @@ class CustomerExportView(CrmPermissionMixin, View):
         if not filterset.is_valid():
             messages.error(request, _("The filters are not valid, so nothing was exported."))
             return redirect("customers:list")
-        kind = "purchases" if request.GET.get("what") == "purchases" else "customers"
+        kind, _dot, file_format = request.GET.get("export", "customers.csv").partition(".")
         if kind == "purchases":
             if not user.has_perm("customers.view_purchase"):
                 raise PermissionDenied
@@ -267,13 +267,15 @@ class CustomerExportView(CrmPermissionMixin, View):
             queryset = filterset.qs
             rows, header = exports.customer_rows(queryset), exports.CUSTOMER_COLUMNS
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if request.GET.get("format") == "xlsx":
+        if file_format == "xlsx":
             limit = settings.EXPORT_XLSX_MAX_ROWS
             if queryset.order_by()[: limit + 1].count() > limit:
                 messages.error(request, _(
                     "More than %(limit)d rows: export them as CSV instead (Excel opens it too)."
                 ) % {"limit": limit})
-                return redirect(f"{reverse('customers:list')}?{filterset.data.urlencode()}")
+                query = request.GET.copy()
+                query.pop("export", None)
+                return redirect(f"{reverse('customers:list')}?{query.urlencode()}")
             buffer = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)
             exports.write_xlsx(buffer, header, rows)
             buffer.seek(0)

@@ -92,7 +92,7 @@ def test_the_list_export_has_exactly_the_filtered_visible_rows(client_for, rep, 
     CustomerFactory(owner=other_rep, name="Theirs Active", status="active")
 
     response = client_for(rep).get(reverse("customers:export"), {"status": "active",
-                                                                 "format": "csv"})
+                                                                 "export": "customers.csv"})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -107,7 +107,7 @@ def test_the_list_exports_purchases_and_xlsx(client_for, manager):
     PurchaseFactory(customer=CustomerFactory(name="Buyer"), external_id="PX1")
     client = client_for(manager)
 
-    response = client.get(reverse("customers:export"), {"what": "purchases", "format": "xlsx"})
+    response = client.get(reverse("customers:export"), {"export": "purchases.xlsx"})
 
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -120,7 +120,7 @@ def test_an_xlsx_export_over_the_limit_is_refused_with_a_message(client_for, man
     settings.EXPORT_XLSX_MAX_ROWS = 1
     CustomerFactory.create_batch(2)
 
-    response = client_for(manager).get(reverse("customers:export"), {"format": "xlsx"},
+    response = client_for(manager).get(reverse("customers:export"), {"export": "customers.xlsx"},
                                        follow=True)
 
     assert b"export them as CSV" in response.content
@@ -130,3 +130,21 @@ def test_export_needs_a_login(client):
     response = client.get(reverse("customers:export"))
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_rep_cannot_export_purchases_without_the_permission(client_for, support):
+    from django.contrib.auth.models import Permission
+
+    support.user_permissions.add(Permission.objects.get(codename="view_customer"))
+    support.groups.clear()
+    support.user_permissions.remove(*Permission.objects.filter(codename="view_purchase"))
+    client = client_for(support)
+
+    assert client.get(reverse("customers:export"), {"export": "purchases.csv"}).status_code == 403
+
+
+def test_the_list_offers_the_export_as_buttons_of_the_filter_form(client_for, rep):
+    response = client_for(rep).get(reverse("customers:list"))
+
+    assert b'form="customer-filters" formaction="/customers/export/"' in response.content
+    assert b'value="purchases.csv"' in response.content
