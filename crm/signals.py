@@ -2,6 +2,7 @@
 permission forgets every cached permission set."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -14,11 +15,18 @@ from crm.models import User
 @receiver(m2m_changed, sender=Group.permissions.through)
 def access_changed(sender, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
-        access.invalidate()
+        _invalidate()
 
 
 @receiver(post_save, sender=Group)
 @receiver(post_delete, sender=Group)
 @receiver(post_delete, sender=Permission)
 def access_definitions_changed(sender, **kwargs) -> None:
+    _invalidate()
+
+
+def _invalidate() -> None:
+    # Now, and again at commit: a request that read the old rows before the commit may have
+    # cached them in between.
     access.invalidate()
+    transaction.on_commit(access.invalidate)
