@@ -24,10 +24,13 @@ install: $(VENV)/.installed node_modules/.installed
 assets: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-# The app with demo data on the embedded PostgreSQL (or DATABASE_URL), in DEBUG mode.
+# The app with demo data on the embedded PostgreSQL (or DATABASE_URL), in DEBUG mode, with a
+# task worker for background jobs (imports) that stops with the server.
 run: install
 	DEBUG=True $(PY) manage.py migrate --noinput
 	DEBUG=True $(PY) manage.py seed_demo --if-empty
+	DEBUG=True $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "crm",
     "customers",
 ]
@@ -157,6 +159,16 @@ LIST_PAGE_SIZE = env.int("LIST_PAGE_SIZE", default=25)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=512 * 2**20)
 IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int("IMPORT_XLSX_MAX_UNPACKED_BYTES", default=2**30)
 IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=50_000)
+# A merge of duplicate customers can be undone for this many days.
+MERGE_UNDO_DAYS = env.int("MERGE_UNDO_DAYS", default=30)
+
+# Background work (imports) goes through the database task queue; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 # An .xlsx export is built whole before it is sent; larger exports are offered as CSV.
 EXPORT_XLSX_MAX_ROWS = env.int("EXPORT_XLSX_MAX_ROWS", default=100_000)
 

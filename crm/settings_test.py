@@ -1,6 +1,8 @@
 """Test settings: the production settings with fast hashing and plain static storage."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
@@ -21,3 +23,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Uploaded import files and problem reports go to a scratch directory.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "crm-test-media"

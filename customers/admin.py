@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from crm.pagination import CappedCountPaginator
 from customers import services
 from customers.selectors import assignable_owners
-from customers.models import Customer, Product, Purchase, Tag
+from customers.models import Customer, CustomerMerge, ImportJob, Product, Purchase, Tag
 
 CUSTOMER_FORM_FIELDS = [
     "kind", "name", "gender", "birth_date", "phone", "email", "company", "industry",
@@ -195,3 +195,51 @@ class PurchaseAdmin(admin.ModelAdmin):
         if db_field.name == "customer":
             kwargs["queryset"] = Customer.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Import history, read-only: imports are started and confirmed on the import pages."""
+
+    list_display = ["file_name", "kind", "status", "created_by", "created_at", "rows_total",
+                    "created", "updated", "invalid"]
+    list_filter = ["status", "kind"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by"]
+    exclude = ["file", "problems_file"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CustomerMerge)
+class CustomerMergeAdmin(admin.ModelAdmin):
+    """Merge history, read-only: merges are made and undone on the duplicates pages."""
+
+    list_display = ["merged_at", "survivor", "merged_ids", "merged_by", "undone_at", "undone_by"]
+    list_filter = ["merged_at", "undone_at"]
+    search_fields = ["=survivor__id", "survivor__name", "merged_by__username"]
+    list_select_related = ["survivor", "merged_by", "undone_by"]
+    readonly_fields = ["survivor", "merged_ids", "before", "after", "moved", "dropped",
+                       "merged_by", "merged_at", "undone_by", "undone_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,10 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
     nav_items = [
         NavItem("customers:list", _("Customers"), "people", "customers.view_customer", order=10),
+        NavItem("customers:import_list", _("Imports"), "upload", "customers.view_importjob",
+                order=80),
+        NavItem("customers:duplicate_list", _("Duplicates"), "copy", "customers.merge_customer",
+                order=85),
         NavItem("customers:trash", _("Trash"), "trash", "customers.restore_customer", order=90),
     ]
 

@@ -7,12 +7,16 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import User
-from customers.models import Customer, Product, Purchase
-from customers.selectors import assignable_owners, customer_duplicates
+from customers.models import Customer, ImportJob, Product, Purchase
+from customers.selectors import (
+    DUPLICATE_MEMBERS_SHOWN, assignable_owners, customer_duplicates, merge_candidates,
+)
+from customers.services.merges import MERGE_FIELDS
 
 _TAG_SEPARATORS = re.compile(r"[,;，；]")
 
@@ -182,3 +186,146 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = assignable_owners()
         self.fields["selected"].queryset = customers
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=ImportJob.Kind.choices, widget=forms.RadioSelect,
+        initial=ImportJob.Kind.CUSTOMERS,
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8 or GBK, as saved by Excel) or XLSX, with a header row. The "
+                    "columns are those of an export; Chinese headers are accepted."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Skip invalid rows"), required=False,
+        help_text=_("Import the valid rows and list the others. Without it, one bad row means "
+                    "nothing is imported."),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    skip_invalid = forms.BooleanField(label=_("Skip invalid rows"), required=False)
+
+
+class DuplicateFilterForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why they may be the same"), required=False,
+        choices=[
+            ("", _("Any reason")),
+            ("phone", _("Same phone number")),
+            ("email", _("Same e-mail address")),
+            ("name", _("Similar name in the same city")),
+        ],
+    )
+
+
+# Every member a duplicate group lists can be compared; more columns would not fit.
+MERGE_MAX_CUSTOMERS = DUPLICATE_MEMBERS_SHOWN
+
+
+class MergeSelectionForm(forms.Form):
+    """The customers to merge (`ids` in the query string, then hidden in the merge form):
+    live customers the user may see, at least two."""
+
+    ids = forms.ModelMultipleChoiceField(
+        queryset=Customer.objects.none(), widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Choose the customers to merge."),
+            "invalid_choice": _("Customer %(value)s no longer exists (deleted or already "
+                                "merged) or is not yours to merge."),
+            "invalid_pk_value": _("“%(pk)s” is not a customer number."),
+        },
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = merge_candidates(user=user)
+
+    def clean_ids(self):
+        customers = list(self.cleaned_data["ids"])
+        if len(customers) < 2:
+            raise forms.ValidationError(_("Choose at least two different customers to merge."))
+        if len(customers) > MERGE_MAX_CUSTOMERS:
+            raise forms.ValidationError(
+                _("Merge at most %(count)d customers at a time.") % {"count": MERGE_MAX_CUSTOMERS}
+            )
+        return customers
+
+
+def _display(customer: Customer, name: str) -> str:
+    field = Customer._meta.get_field(name)
+    value = getattr(customer, name)
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(getattr(customer, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if name == "notes":
+        return Truncator(value).chars(80)
+    return str(formats.localize(value))
+
+
+class CustomerMergeForm(forms.Form):
+    """Which customer survives and, for each field where the customers differ, whose value
+    it keeps (by default the survivor's, or the first non-empty one)."""
+
+    survivor = forms.TypedChoiceField(
+        label=_("Keep this customer"), coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, customers: list[Customer], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.customers = customers
+        self._by_pk = {customer.pk: customer for customer in customers}
+        first = customers[0]
+        self.fields["survivor"].choices = [(c.pk, str(c)) for c in customers]
+        self.fields["survivor"].initial = first.pk
+        for customer in customers:
+            self.fields[f"version_{customer.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=customer.version
+            )
+        self.field_names = []
+        for name in MERGE_FIELDS:
+            attname = Customer._meta.get_field(name).attname
+            values = [getattr(c, attname) for c in customers]
+            if len(set(values)) == 1:
+                continue
+            filled = [c for c, value in zip(customers, values) if value not in (None, "")]
+            self.fields[name] = forms.TypedChoiceField(
+                label=capfirst(Customer._meta.get_field(name).verbose_name), coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                choices=[(c.pk, _display(c, name)) for c in customers],
+                initial=(first if first in filled or not filled else filled[0]).pk,
+                # A row missing from the post (the customers changed since the page was
+                # shown) keeps the survivor's value; the version check then refuses anyway.
+                required=False, empty_value=None,
+            )
+            self.field_names.append(name)
+
+    @property
+    def choice_rows(self) -> list:
+        return [self[name] for name in self.field_names]
+
+    @property
+    def version_fields(self) -> list:
+        return [self[f"version_{customer.pk}"] for customer in self.customers]
+
+    @property
+    def same_count(self) -> int:
+        return len(MERGE_FIELDS) - len(self.field_names)
+
+    def service_data(self) -> dict:
+        """Keyword arguments for `customers_merge`."""
+        survivor = self._by_pk[self.cleaned_data["survivor"]]
+        return {
+            "survivor": survivor,
+            "others": [c for c in self.customers if c.pk != survivor.pk],
+            "values": {name: getattr(self._by_pk[self.cleaned_data[name]], name)
+                       for name in self.field_names if self.cleaned_data[name] is not None},
+            "versions": {c.pk: self.cleaned_data[f"version_{c.pk}"] for c in self.customers},
+        }

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.apps import apps
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    BooleanField, Count, F, Func, Max, Min, OuterRef, Q, QuerySet, Sum, Window,
+)
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils.http import urlencode
 
 from crm.models import Role, User
-from customers.models import Customer, Purchase, Tag
+from crm.pagination import LAST, NEXT, PREVIOUS, Cursor, KeysetPage
+from customers.models import LIST_FIELDS, Customer, CustomerMerge, ImportJob, Purchase, Tag
+from customers.models.master import similar_name_key
 from customers.normalization import normalize_email, normalize_phone
 
 
@@ -113,3 +122,229 @@ def assignable_owners(*, also: int | None = None) -> QuerySet[User]:
     if also is not None:
         eligible |= Q(pk=also)
     return User.objects.filter(eligible).distinct().order_by("username")
+
+
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
+    """Past and running imports the user may see, newest first."""
+    return ImportJob.objects.visible_to(user).select_related("created_by", "confirmed_by")
+
+
+def import_job_get(*, user: User, pk: int) -> ImportJob:
+    return get_object_or_404(import_job_list(user=user), pk=pk)
+
+
+# Duplicate groups (the duplicates page). A group is live customers sharing a key: the
+# normalized phone, the normalized e-mail, or `similar_name_key` (same city, same name once
+# case, spaces, punctuation and company forms such as "Ltd." or 有限公司 are ignored).
+DUPLICATE_REASONS = ("phone", "email", "name")
+# A group shows at most this many members (the oldest); common names can have hundreds.
+DUPLICATE_MEMBERS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    reason: str
+    key: str
+    size: int
+    members: list[Customer]
+
+    @property
+    def ids(self) -> list[int]:
+        return [member.pk for member in self.members]
+
+    @property
+    def more(self) -> int:
+        return self.size - len(self.members)
+
+    @property
+    def merge_query(self) -> str:
+        """The merge page's query string for the members shown."""
+        return urlencode([("ids", pk) for pk in self.ids])
+
+
+def _duplicate_key(reason: str):
+    if reason == "phone":
+        return F("phone_normalized"), ~Q(phone_normalized="")
+    if reason == "email":
+        return F("email_normalized"), ~Q(email_normalized="")
+    # The simplified name must not be empty ("Ltd." alone), i.e. the key is more than "city/".
+    return similar_name_key(), ~Q(city="") & ~Q(group_key__endswith="/")
+
+
+def _duplicate_keys(*, user: User, reason: str, bound: str | None, forward: bool, limit: int):
+    """(key, size) of up to `limit` groups in key order, after (or before) `bound`."""
+    key, condition = _duplicate_key(reason)
+    groups = (
+        Customer.objects.visible_to(user)
+        .annotate(group_key=key)
+        .filter(condition)
+        .values("group_key")
+        .annotate(size=Count("*"))
+        .filter(size__gt=1)
+        .order_by("group_key" if forward else "-group_key")
+    )
+    if bound is not None:
+        groups = groups.filter(**{"group_key__gt" if forward else "group_key__lt": bound})
+    return [(row["group_key"], row["size"]) for row in groups[:limit]]
+
+
+def _duplicate_members(*, user: User, reason: str, keys: list[str]) -> dict[str, list[Customer]]:
+    key, condition = _duplicate_key(reason)
+    rank = Window(RowNumber(), partition_by=[F("group_key")], order_by=[F("id").asc()])
+    members = (
+        Customer.objects.visible_to(user)
+        .annotate(group_key=key)
+        .filter(condition, group_key__in=keys)
+        .annotate(rank=rank)
+        .filter(rank__lte=DUPLICATE_MEMBERS_SHOWN)
+        .select_related("owner")
+        .only(*LIST_FIELDS)
+        .order_by("group_key", "id")
+    )
+    found: dict[str, list[Customer]] = {}
+    for member in members:
+        found.setdefault(member.group_key, []).append(member)
+    return found
+
+
+def duplicate_groups(
+    *, user: User, reason: str | None = None, cursor: str | None = None,
+    per_page: int | None = None,
+) -> KeysetPage:
+    """One page of groups of live customers the user may see that share a phone, an e-mail
+    or a similar name in the same city, in (reason, key) order, each with its first members.
+
+    Every page is read from the duplicate indexes in key order (a query per reason on the
+    page, at most three, plus one per reason for the members); there is no total count,
+    which would aggregate the whole table.
+    """
+    per_page = per_page or settings.LIST_PAGE_SIZE
+    reasons = [reason] if reason in DUPLICATE_REASONS else list(DUPLICATE_REASONS)
+    position = Cursor.decode(cursor)
+    start, bound = None, None
+    if position.values:
+        rank, bound = position.values if len(position.values) == 2 else (None, None)
+        if not (isinstance(rank, int) and 0 <= rank < len(DUPLICATE_REASONS)
+                and DUPLICATE_REASONS[rank] in reasons and isinstance(bound, str)):
+            return duplicate_groups(user=user, reason=reason, per_page=per_page)
+        start = reasons.index(DUPLICATE_REASONS[rank])
+    backwards = position.direction in (PREVIOUS, LAST)
+    if backwards:
+        order = reasons[start::-1] if start is not None else reasons[::-1]
+    else:
+        order = reasons[start:] if start is not None else reasons
+    keys: list[tuple[str, str, int]] = []
+    for index, name in enumerate(order):
+        wanted = per_page + 1 - len(keys)
+        if wanted <= 0:
+            break
+        keys += [(name, key, size) for key, size in _duplicate_keys(
+            user=user, reason=name, bound=bound if index == 0 else None,
+            forward=not backwards, limit=wanted,
+        )]
+    if not keys and position.values:
+        return duplicate_groups(user=user, reason=reason, per_page=per_page)
+    more = len(keys) > per_page
+    keys = keys[:per_page]
+    if backwards:
+        keys.reverse()
+        has_previous, has_next = more, position.direction == PREVIOUS
+    else:
+        has_next, has_previous = more, position.direction == NEXT
+    members: dict[str, dict[str, list[Customer]]] = {}
+    for name in DUPLICATE_REASONS:
+        wanted = [key for reason_name, key, _size in keys if reason_name == name]
+        if wanted:
+            members[name] = _duplicate_members(user=user, reason=name, keys=wanted)
+    groups = [DuplicateGroup(reason=name, key=key, size=size, members=members[name].get(key, []))
+              for name, key, size in keys]
+
+    def cursor_at(direction: str, group: DuplicateGroup) -> str:
+        return Cursor(direction, (DUPLICATE_REASONS.index(group.reason), group.key)).encode()
+
+    return KeysetPage(
+        object_list=groups,
+        has_next=has_next,
+        has_previous=has_previous,
+        next_cursor=cursor_at(NEXT, groups[-1]) if has_next else None,
+        previous_cursor=cursor_at(PREVIOUS, groups[0]) if has_previous else None,
+        count=len(groups),
+        count_is_capped=False,
+        per_page=per_page,
+    )
+
+
+def merge_candidates(*, user: User) -> QuerySet[Customer]:
+    """Live customers the user may see, oldest first, with their tags and the number of
+    purchases each has (what the merge form compares)."""
+    return (
+        Customer.objects.visible_to(user)
+        .select_related("owner")
+        .prefetch_related("tags")
+        .annotate(purchase_count=Count("purchases"))
+        .order_by("created_at", "id")
+    )
+
+
+class _AnyOf(Func):
+    """`value = ANY(array)`: whether an array holds the value."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def merge_list(*, user: User) -> QuerySet[CustomerMerge]:
+    """Merges the user may see, newest first, with the merged customers' names."""
+    names = (
+        Customer.all_objects.filter(_AnyOf("pk", OuterRef("merged_ids")))
+        .order_by("id")
+        .values("name")
+    )
+    return (
+        CustomerMerge.objects.visible_to(user)
+        .select_related("survivor", "merged_by", "undone_by")
+        .annotate(merged_names=ArraySubquery(names))
+    )
+
+
+def merge_get(*, user: User, pk: int) -> CustomerMerge:
+    """One merge the user may see, or 404."""
+    return get_object_or_404(merge_list(user=user), pk=pk)
+
+
+def merge_customers(*, merge: CustomerMerge) -> QuerySet[Customer]:
+    """The customers a merge folded into its survivor, deleted or restored since."""
+    return Customer.all_objects.filter(pk__in=merge.merged_ids).order_by("id")
+
+
+@dataclass(frozen=True)
+class MovedRecords:
+    label: str
+    count: int
+
+
+def merge_moved_records(*, merge: CustomerMerge) -> list[MovedRecords]:
+    """How many records of each kind a merge moved to the survivor (no query: read from the
+    merge's record; kinds of an app since removed are named by their label)."""
+    counts: dict[str, int] = {}
+    for entry in merge.moved:
+        counts[entry["model"]] = counts.get(entry["model"], 0) + len(entry["ids"])
+    return [MovedRecords(label=_records_label(model), count=count)
+            for model, count in counts.items()]
+
+
+def _records_label(label: str) -> str:
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    source = model._meta.auto_created
+    if source:
+        # A many-to-many table: named after the field (tags) or the model linking customers.
+        if source is Customer:
+            for field in Customer._meta.many_to_many:
+                if field.remote_field.through is model:
+                    return str(field.verbose_name)
+        return str(source._meta.verbose_name_plural)
+    return str(model._meta.verbose_name_plural)

@@ -1,5 +1,7 @@
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 
 from tests.factories import ManagerFactory, SalesRepFactory, SupportFactory, UserFactory
@@ -11,6 +13,26 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_migration_data(django_db_setup, django_db_blocker):
+    """Put the data migrations' rows (role groups and their permissions) back after the run.
+
+    A transactional test (the e2e tests, a few others) empties every table when it ends;
+    `serialized_rollback` reloads the migrations' rows before each such test, but the last
+    flush would leave a `--reuse-db` database without role groups for the next run's tests.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                call_command(
+                    "flush", database=connection.alias, interactive=False,
+                    inhibit_post_migrate=True, verbosity=0,
+                )
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@
 Rows are validated chunk by chunk (`validate`) and copied with COPY into a temporary staging
 table; the checks that need the database (a customer's external_id, duplicates within the
 file, existing phones and e-mails) run as a few set-based statements on that table. Only then
-is anything written, with a handful of statements whatever the number of rows. Everything,
-staging included, happens inside one transaction: a failure or a killed process leaves the
-database as it was.
+is anything written, in one transaction, with a handful of statements whatever the number of
+rows. Staging touches only the session's temporary tables, so it runs before that transaction
+(progress written meanwhile is visible to other sessions); a failure or a killed process at
+any point leaves the real tables as they were.
 """
 
 from __future__ import annotations
@@ -79,6 +80,9 @@ STAGE_COLUMNS = {
 STAGE = "import_stage"
 PROBLEMS = "import_problem"
 NOTICES = "import_notice"
+LINKS = "import_link"
+
+READING, CHECKING, WRITING, FINISHED = PHASES = ("reading", "checking", "writing", "finished")
 
 
 def import_file(
@@ -89,13 +93,15 @@ def import_file(
     dry_run: bool = False,
     actor=None,
     on_problem: Callable[[Problem], None] | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
     chunk_size: int | None = None,
 ) -> ImportReport:
     """Import `path` as `kind` ("customers" or "purchases"); see the module docstring.
 
     Unless `skip_invalid`, one bad row means nothing is written. `on_problem` receives every
-    problem in line order; the report keeps the first `ImportReport.PROBLEMS_KEPT`."""
+    problem in line order; the report keeps the first `ImportReport.PROBLEMS_KEPT`.
+    `on_progress(rows, phase)` is called after each chunk and as each phase (one of `PHASES`)
+    begins."""
     report = ImportReport(kind=kind, dry_run=dry_run, skip_invalid=skip_invalid)
     try:
         source = open_source(path)
@@ -114,31 +120,36 @@ def import_file(
     )
     check = validate.validate_customers if kind == "customers" else validate.validate_purchases
     present = set(headers.positions)
+    progress = on_progress or (lambda rows, phase: None)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            _create_tables(cursor, kind)
-            for chunk in source.chunks(chunk_size or settings.IMPORT_CHUNK_ROWS):
-                stage, problems = check(chunk.frame, headers.positions, context)
-                _copy(cursor, STAGE, stage, STAGE_COLUMNS[kind])
-                _copy(cursor, PROBLEMS, problems, {"line": "integer"})
-                report.total += len(stage)
-                if on_progress:
-                    on_progress(report.total)
-            if kind == "customers":
-                _check_customers(cursor, present)
-            else:
-                _check_purchases(cursor)
-            _collect(cursor, report, on_problem)
-            if dry_run or (report.invalid and not skip_invalid):
-                transaction.set_rollback(True)
-                return report
-            cursor.execute(f"DELETE FROM {STAGE} s USING {PROBLEMS} p WHERE p.line = s.line")
-            cursor.execute(f"DELETE FROM {STAGE} s USING {NOTICES} n WHERE n.line = s.line")
-            if kind == "customers":
-                _write_customers(cursor, report, present)
-            else:
-                _write_purchases(cursor, report, actor)
-            report.written = True
+        with connection.cursor() as cursor:
+            try:
+                _create_tables(cursor, kind)
+                for chunk in source.chunks(chunk_size or settings.IMPORT_CHUNK_ROWS):
+                    stage, problems = check(chunk.frame, headers.positions, context)
+                    _copy(cursor, STAGE, stage, STAGE_COLUMNS[kind])
+                    _copy(cursor, PROBLEMS, problems, {"line": "integer"})
+                    report.total += len(stage)
+                    progress(report.total, READING)
+                progress(report.total, CHECKING)
+                if kind == "customers":
+                    _check_customers(cursor, present)
+                else:
+                    _check_purchases(cursor)
+                _collect(cursor, report, on_problem)
+                if dry_run or (report.invalid and not skip_invalid):
+                    return report
+                progress(report.total, WRITING)
+                with transaction.atomic():
+                    cursor.execute(f"DELETE FROM {STAGE} s USING {PROBLEMS} p WHERE p.line = s.line")
+                    cursor.execute(f"DELETE FROM {STAGE} s USING {NOTICES} n WHERE n.line = s.line")
+                    if kind == "customers":
+                        _write_customers(cursor, report, present)
+                    else:
+                        _write_purchases(cursor, report, actor)
+                report.written = True
+            finally:
+                _drop_tables(cursor)
     except SourceError as error:
         report.file_error = str(error)
         report.written = False
@@ -147,23 +158,35 @@ def import_file(
             "error": str(error).strip().splitlines()[0]
         }
         report.written = False
+    if report.written:
+        progress(report.total, FINISHED)
     return report
 
 
 def _create_tables(cursor, kind: str) -> None:
-    # ON COMMIT DROP removes them after a top-level import; inside an outer transaction
-    # (a test, a caller's atomic block) an earlier import's tables may still be there.
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {PROBLEMS}, {NOTICES}, import_link")
+    # An earlier import in this session that could not clean up may have left them.
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {PROBLEMS}, {NOTICES}, {LINKS}")
     columns = ", ".join(f"{name} {type_}" for name, type_ in STAGE_COLUMNS[kind].items())
     extra = "customer_id bigint, is_new boolean" if kind == "customers" else (
         "customer_id bigint, product_id bigint"
     )
-    cursor.execute(f"CREATE TEMP TABLE {STAGE} ({columns}, {extra}) ON COMMIT DROP")
+    cursor.execute(f"CREATE TEMP TABLE {STAGE} ({columns}, {extra})")
     for table in (PROBLEMS, NOTICES):
         cursor.execute(
             f"CREATE TEMP TABLE {table} (line integer, \"column\" text, value text, "
-            "message text) ON COMMIT DROP"
+            "message text)"
         )
+
+
+def _drop_tables(cursor) -> None:
+    """Drop the staging tables; they also vanish with the session if this cannot run."""
+    if connection.needs_rollback:
+        return  # a caller's broken transaction drops them when it rolls back
+    try:
+        with transaction.atomic():
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {PROBLEMS}, {NOTICES}, {LINKS}")
+    except DatabaseError:
+        pass
 
 
 def _copy(cursor, table: str, frame: pd.DataFrame, types: dict[str, str] | None = None) -> None:
@@ -354,20 +377,20 @@ def _write_tags(cursor, already_updated: set[int]) -> set[int]:
         SELECT DISTINCT t FROM {STAGE} s, unnest(string_to_array(s.tags, ';')) t WHERE t <> ''
         ON CONFLICT (name) DO NOTHING""")
     cursor.execute(f"""
-        CREATE TEMP TABLE import_link ON COMMIT DROP AS
+        CREATE TEMP TABLE {LINKS} AS
         SELECT DISTINCT s.customer_id, g.id AS tag_id
         FROM {STAGE} s, unnest(string_to_array(s.tags, ';')) t
         JOIN customers_tag g ON g.name = t""")
     cursor.execute(f"""
         DELETE FROM customers_customer_tags ct USING {STAGE} s
         WHERE ct.customer_id = s.customer_id AND NOT coalesce(s.is_new, FALSE)
-          AND NOT EXISTS (SELECT 1 FROM import_link l
+          AND NOT EXISTS (SELECT 1 FROM {LINKS} l
                           WHERE l.customer_id = ct.customer_id AND l.tag_id = ct.tag_id)
         RETURNING ct.customer_id""")
     changed = {row[0] for row in cursor.fetchall()}
     cursor.execute(f"""
         INSERT INTO customers_customer_tags (customer_id, tag_id)
-        SELECT customer_id, tag_id FROM import_link ON CONFLICT DO NOTHING
+        SELECT customer_id, tag_id FROM {LINKS} ON CONFLICT DO NOTHING
         RETURNING customer_id""")
     changed |= {row[0] for row in cursor.fetchall()}
     cursor.execute(f"SELECT customer_id FROM {STAGE} WHERE is_new")
@@ -379,7 +402,7 @@ def _write_tags(cursor, already_updated: set[int]) -> set[int]:
             "WHERE id = ANY(%s)",
             [list(bump)],
         )
-    cursor.execute("DROP TABLE import_link")
+    cursor.execute(f"DROP TABLE {LINKS}")
     return changed
 
 

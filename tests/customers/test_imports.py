@@ -7,7 +7,9 @@ import zipfile
 from decimal import Decimal
 
 import openpyxl
+import psycopg
 import pytest
+from django.db import connection
 from django.core.management import CommandError, call_command
 
 from customers.imports import import_file
@@ -229,6 +231,29 @@ def test_a_failure_in_the_middle_of_writing_leaves_no_rows(write, rep, monkeypat
     with pytest.raises(RuntimeError):
         import_file(write(GOOD), "customers")
 
+    assert Customer.all_objects.count() == 0 and Tag.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_connection_killed_mid_write_leaves_no_rows(write, rep, monkeypatch):
+    """Not a simulated error: the server ends the import's session after the customers are
+    inserted, before the transaction commits."""
+    write_tags = import_run._write_tags
+
+    def kill_own_session(cursor, **kwargs):
+        assert Customer.all_objects.count() == 3  # written, not yet committed
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return write_tags(cursor, **kwargs)
+
+    monkeypatch.setattr(import_run, "_write_tags", kill_own_session)
+
+    report = import_file(write(GOOD), "customers")
+
+    assert not report.written and "nothing was written" in report.file_error
+    connection.close()
     assert Customer.all_objects.count() == 0 and Tag.objects.count() == 0
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -104,26 +103,6 @@ def page(browser, live_server, browser_errors) -> Page:
     page.on("pageerror", lambda error: browser_errors.script_errors.append(str(error)))
     yield page
     context.close()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _restore_migration_data(django_db_setup, django_db_blocker):
-    """Put the data migrations' rows (role groups and their permissions) back after the run.
-
-    A transactional test empties every table when it ends; `serialized_rollback` reloads the
-    migrations' rows before each e2e test, but the last flush would leave a `--reuse-db`
-    database without role groups for the next run's tests.
-    """
-    yield
-    with django_db_blocker.unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                call_command(
-                    "flush", database=connection.alias, interactive=False,
-                    inhibit_post_migrate=True, verbosity=0,
-                )
-                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

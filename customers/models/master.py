@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q
+from django.db.models import F, Func, OuterRef, Q, Value
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import OpClass
-from django.db.models.functions import Cast, Upper
+from django.db.models.functions import Cast, Concat, Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,29 @@ _TRIGRAM_MIN_LENGTH = 3
 # The amount column is numeric(14, 2).
 MAX_PURCHASE_AMOUNT = Decimal("1e12")
 _PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
+
+
+# Duplicate detection by name ("very similar names in the same city"): lower-case, trailing
+# company forms dropped (Co., Ltd., Inc., 有限公司, 公司, …), then every space and punctuation
+# mark removed, so "Acme Co., Ltd." and "ACME ltd" both become "acme" and "王 芳" is "王芳".
+# Plain SQL functions, so an index can hold it (the server may lack pg_trgm).
+_NAME_NOISE = "[[:space:][:punct:]（）【】《》「」『』〔〕，。、；：！？·・\u3000]"
+_COMPANY_FORMS = (
+    r"(\m(co|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|company)\M"
+    "|股份有限公司|有限责任公司|有限公司|集团|公司)"
+)
+
+
+def similar_name_key() -> Func:
+    """The city, a slash and the simplified name: customers sharing it are listed as
+    possible duplicates (the simplified name holds no punctuation, so the key is unambiguous)."""
+    simplified = Func(
+        Func(Lower("name"), Value(f"({_NAME_NOISE}*{_COMPANY_FORMS})+{_NAME_NOISE}*$"),
+             Value(""), function="regexp_replace", output_field=models.TextField()),
+        Value(f"{_NAME_NOISE}+"), Value(""), Value("g"),
+        function="regexp_replace", output_field=models.TextField(),
+    )
+    return Concat("city", Value("/"), simplified, output_field=models.TextField())
 
 
 class Tag(models.Model):
@@ -196,6 +219,7 @@ class Customer(models.Model):
         permissions = [
             ("reassign_customer", _("Can reassign customers to another owner")),
             ("restore_customer", _("Can see deleted customers and restore them")),
+            ("merge_customer", _("Can merge duplicate customers and undo merges")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -251,6 +275,14 @@ class Customer(models.Model):
                          condition=~Q(phone_normalized="")),
             models.Index(fields=["email_normalized"], name="customer_email_norm_idx",
                          condition=~Q(email_normalized="")),
+            # The duplicates page groups live customers by these keys in key order, so each
+            # page of groups is read from an index (index-only for phone and e-mail).
+            models.Index(fields=["phone_normalized"], name="customer_phone_dup_idx",
+                         condition=Q(deleted_at__isnull=True) & ~Q(phone_normalized="")),
+            models.Index(fields=["email_normalized"], name="customer_email_dup_idx",
+                         condition=Q(deleted_at__isnull=True) & ~Q(email_normalized="")),
+            models.Index(similar_name_key(), name="customer_similar_name_idx",
+                         condition=Q(deleted_at__isnull=True) & ~Q(city="")),
             # Prefix search for short terms (`istartswith` compares UPPER(col::text)).
             # Not partial: PostgreSQL keeps statistics for expression indexes only when they
             # cover the whole table, and without them it misjudges prefix searches.
