@@ -16,6 +16,11 @@ class NavItem:
     icon: str
     permission: str
     order: int = 100
+    # Other views that belong to this item: view names starting with any of these prefixes.
+    covers: tuple[str, ...] = ()
+
+    def matches(self, view_name: str) -> bool:
+        return view_name == self.url_name or any(view_name.startswith(p) for p in self.covers)
 
 
 def nav_items_for(user, current_view: str = "") -> list[dict]:
@@ -28,7 +33,7 @@ def nav_items_for(user, current_view: str = "") -> list[dict]:
     declared.sort(key=lambda item: (item.order, item.url_name))
     visible = [item for item in declared if user.has_perm(item.permission)]
     # The most specific match wins: `customers:trash` over the app's `customers:list`.
-    active = next((i for i in visible if i.url_name == current_view), None)
+    active = next((i for i in visible if i.matches(current_view)), None)
     if active is None:
         namespace = current_view.split(":")[0] + ":"
         active = next((i for i in visible if i.url_name.startswith(namespace)), None)

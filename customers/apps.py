@@ -10,9 +10,9 @@ class CustomersConfig(AppConfig):
     nav_items = [
         NavItem("customers:list", _("Customers"), "people", "customers.view_customer", order=10),
         NavItem("customers:import_list", _("Imports"), "upload", "customers.view_importjob",
-                order=80),
+                order=80, covers=("customers:import_",)),
         NavItem("customers:duplicate_list", _("Duplicates"), "copy", "customers.merge_customer",
-                order=85),
+                order=85, covers=("customers:merge",)),
         NavItem("customers:trash", _("Trash"), "trash", "customers.restore_customer", order=90),
     ]
 

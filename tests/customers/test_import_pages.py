@@ -399,3 +399,16 @@ def test_the_admin_shows_import_history_read_only_to_managers(upload, manager, s
     assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
     assert client.get(reverse("admin:customers_importjob_add")).status_code == 403
     assert client_for(support).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url_name, args, label", [
+    ("customers:import_create", [], "Imports"),
+    ("customers:merge_list", [], "Duplicates"),
+    ("customers:trash", [], "Trash"),
+    ("customers:create", [], "Customers"),
+])
+def test_the_navigation_marks_the_section_a_page_belongs_to(url_name, args, label, manager, client_for):
+    from crm.navigation import nav_items_for
+
+    items = nav_items_for(manager, url_name)
+    assert [item["label"] for item in items if item["active"]] == [label]
