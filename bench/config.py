@@ -35,6 +35,14 @@ class Options:
     phone_fragment: str
     email_fragment: str
     settings: str
+    import_customers: int
+    import_purchases: int
+    import_products: int
+    import_seed: int
+    import_db_name: str
+    import_chunk_size: int | None
+    keep_import_db: bool
+    import_rounds: int
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -60,7 +68,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="how many times to follow `Next` for the deep-page measurement (default 10)")
     add("--city", default="上海", help="city for the ?city= filter")
     add("--only", default="",
-        help="comma-separated scenario keys (or prefixes such as `search`) to run; default all")
+        help="comma-separated scenario keys (or prefixes such as `search`) to run; default all. "
+             "`import` is the import group (CSV import against COPY, in its own scratch "
+             "database); `--only import` runs it alone, without the seeded bench database")
     add("--skip-http", action="store_true", help="skip the HTTP timings")
     add("--skip-sql", action="store_true",
         help="skip the SQL analysis (EXPLAIN, capped counts, icontains scan)")
@@ -75,9 +85,35 @@ def parse_args(argv: list[str] | None = None) -> Options:
     add("--settings", default="crm.settings",
         help="Django settings module to serve and analyse (default crm.settings); a module that "
              "star-imports crm.settings and changes one thing measures that change")
+    add("--import-customers", type=int, default=100_000,
+        help="rows of the generated customer file the import group imports (default 100,000)")
+    add("--import-purchases", type=int, default=1_000_000,
+        help="rows of the generated purchase file (default 1,000,000)")
+    add("--import-products", type=int, default=200,
+        help="distinct product SKUs in the purchase file (default 200)")
+    add("--import-seed", type=int, default=20250101,
+        help="random seed of the generated import files (default 20250101)")
+    add("--import-db-name", default="crm_bench_import",
+        help="scratch database of the import group, dropped and recreated on every run "
+             "(default crm_bench_import)")
+    add("--import-chunk-size", type=int, default=None,
+        help="rows per chunk for the import (default: settings.IMPORT_CHUNK_ROWS)")
+    add("--import-rounds", type=int, default=1,
+        help="measure each import and each COPY this many times and report the fastest "
+             "(default 1: about 4 minutes; each more round adds about 3)")
+    add("--keep-import-db", action="store_true",
+        help="leave the import group's scratch database in place after the run (it holds "
+             "the COPY-loaded rows) instead of dropping it")
     args = parser.parse_args(argv)
     if args.requests < 1 or args.warmup < 0 or args.customers < 1:
         parser.error("--requests and --customers must be positive, --warmup not negative")
+    if args.import_customers < 1 or args.import_purchases < 1 or args.import_products < 1:
+        parser.error("--import-customers, --import-purchases and --import-products must be "
+                     "positive")
+    if args.import_rounds < 1:
+        parser.error("--import-rounds must be at least 1")
+    if args.import_db_name == args.db_name:
+        parser.error("--import-db-name must differ from --db-name (it is dropped on every run)")
     return Options(
         customers=args.customers,
         db_name=args.db_name,
@@ -101,4 +137,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         phone_fragment=args.phone_fragment,
         email_fragment=args.email_fragment,
         settings=args.settings,
+        import_customers=args.import_customers,
+        import_purchases=args.import_purchases,
+        import_products=args.import_products,
+        import_seed=args.import_seed,
+        import_db_name=args.import_db_name,
+        import_chunk_size=args.import_chunk_size,
+        keep_import_db=args.keep_import_db,
+        import_rounds=args.import_rounds,
     )

@@ -96,6 +96,18 @@ def _create(db: BenchDatabase, *, drop_first: bool) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db.name)))
 
 
+def recreate(db: BenchDatabase) -> None:
+    """Drop the database if it exists (closing its sessions) and create it empty."""
+    _create(db, drop_first=True)
+
+
+def drop(db: BenchDatabase) -> None:
+    with psycopg.connect(db.admin_conninfo, autocommit=True) as conn:
+        log(f"dropping database {db.name}")
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(db.name)))
+
+
 def read_marker(db: BenchDatabase) -> dict | None:
     with db.connect() as conn:
         if conn.execute("SELECT to_regclass(%s)", [MARKER_TABLE]).fetchone()[0] is None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 """`make bench`: seed the bench database once, serve the CRM with gunicorn as in production,
-time its customer pages as a manager and a sales rep, analyse their SQL, report against goals.
+time its customer pages as a manager and a sales rep, analyse their SQL, time the CSV imports
+against PostgreSQL's COPY in a scratch database, report against goals.
 
     .venv/bin/python bench/run.py [--help]
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 _ROOT = Path(__file__).resolve().parent.parent
 sys.path[:1] = [str(_ROOT)]
 
-from bench import database, report  # noqa: E402
+from bench import database, imports, report  # noqa: E402
 from bench.config import BASE_DIR, parse_args  # noqa: E402
 from bench.processes import Gunicorn, django_env, install_signal_handlers, log, manage  # noqa: E402
 from bench.scenarios import discover, scenarios_for  # noqa: E402
@@ -63,25 +64,59 @@ def main(argv: list[str] | None = None) -> int:
     install_signal_handlers()
     _read_dotenv()
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    db = database.locate(options.db_name)
-    env = django_env(db.url, options.settings)
-    seed = database.prepare(options, env, db)
-    facts = _server_facts(db)
-    fixtures = discover(db, options)
-    plan = {user: scenarios_for(user, fixtures, options) for user in options.users}
     results = {
         "started_at": stamp,
         "git": _git_revision(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "loadavg_before": os.getloadavg()},
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()},
+        "http": [],
+        "sql": None,
+    }
+    if imports.pages_selected(options):
+        _pages(options, results, stamp)
+    failed = False
+    if imports.selected(options):
+        results["machine"]["loadavg_before_import"] = os.getloadavg()
+        try:
+            results["import"] = imports.run(options)
+            results["machine"]["loadavg_after_import"] = os.getloadavg()
+        except Exception as error:  # noqa: BLE001 - the page results are still worth reporting
+            if not imports.pages_selected(options):
+                raise
+            log(f"import group failed: {error}")
+            results["import"] = {"error": str(error)}
+            failed = True
+    # The app may change under a long run (a commit, a checkout): say so, the halves differ.
+    results["git_at_end"] = _git_revision()
+    results["goals"] = report.evaluate(results["http"], results["sql"],
+                                       trigram=results.get("trigram", False),
+                                       imports=results.get("import"))
+    print(report.render(results))
+    json_path, plans_path = report.write(results, options.output_dir, stamp)
+    print(f"\nResults: {_shown(json_path)}"
+          + (f"\nPlans:   {_shown(plans_path)}" if results["sql"] else ""))
+    return 1 if failed else 0
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path
+
+
+def _pages(options, results: dict, stamp: str) -> None:
+    """The page groups: the seeded bench database, HTTP timings under gunicorn, SQL analysis."""
+    db = database.locate(options.db_name)
+    env = django_env(db.url, options.settings)
+    seed = database.prepare(options, env, db)
+    facts = _server_facts(db)
+    fixtures = discover(db, options)
+    plan = {user: scenarios_for(user, fixtures, options) for user in options.users}
+    results.update({
         "database": {"url": db.display_url, "embedded": db.embedded, **facts},
         "trigram": facts["pg_trgm"],
         "seed": seed,
         "fixtures": fixtures,
-        "http": [],
-        "sql": None,
-    }
+    })
     if not options.skip_http:
         log("collectstatic")
         manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
@@ -96,14 +131,6 @@ def main(argv: list[str] | None = None) -> int:
         from bench.sql_analysis import analyse
 
         results["sql"] = analyse(db, env, plan, options)
-    # The app may change under a long run (a commit, a checkout): say so, the halves differ.
-    results["git_at_end"] = _git_revision()
-    results["goals"] = report.evaluate(results["http"], results["sql"], trigram=results["trigram"])
-    print(report.render(results))
-    json_path, plans_path = report.write(results, options.output_dir, stamp)
-    print(f"\nResults: {json_path.relative_to(BASE_DIR) if json_path.is_relative_to(BASE_DIR) else json_path}"
-          f"\nPlans:   {plans_path.relative_to(BASE_DIR) if plans_path.is_relative_to(BASE_DIR) else plans_path}")
-    return 0
 
 
 if __name__ == "__main__":
