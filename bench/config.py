@@ -99,7 +99,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
     add("--import-chunk-size", type=int, default=None,
         help="rows per chunk for the import (default: settings.IMPORT_CHUNK_ROWS)")
     add("--import-rounds", type=int, default=1,
-        help="measure each import and each COPY this many times and report the fastest "
+        help="measure each import and each COPY this many times and report the median "
              "(default 1: about 4 minutes; each more round adds about 3)")
     add("--keep-import-db", action="store_true",
         help="leave the import group's scratch database in place after the run (it holds "

@@ -326,10 +326,15 @@ def _rate(rows: int, seconds: float) -> float:
     return rows / seconds if seconds > 0 else float("nan")
 
 
+def _median(samples: list[dict]) -> dict:
+    """The median run by time (the lower middle of an even count)."""
+    return sorted(samples, key=lambda sample: sample["seconds"])[(len(samples) - 1) // 2]
+
+
 def _best(samples: list[dict]) -> dict:
-    """The fastest of the rounds' runs of one import (noise only ever adds time), with the
-    largest peak memory and statement count of any round."""
-    best = dict(min(samples, key=lambda sample: sample["seconds"]))
+    """The median of the rounds' runs of one import, with the largest peak memory and
+    statement count of any round."""
+    best = dict(_median(samples))
     best["maxrss_mb"] = max(sample["maxrss_mb"] for sample in samples)
     best["statements"] = max(sample["statements"] for sample in samples)
     return best
@@ -367,7 +372,7 @@ def _row(key: str, label: str, samples: list[dict], copy_samples: list[dict] | N
         "peak_rss_mb": round(imported["maxrss_mb"], 1),
         "rss_before_import_mb": round(imported["rss_before_mb"], 1),
         "loadavg": [sample["loadavg"] for sample in samples],
-        "load": imported["loadavg"][0],  # as the reported (fastest) import began
+        "load": imported["loadavg"][0],  # as the reported (median) import began
         "copy_seconds": None, "copy_seconds_all": None, "copy_rows_per_s": None,
         "ratio_pct": None, "copy_load": None,
         # CPU seconds (this process + its PostgreSQL backend), least over the rounds.
@@ -377,12 +382,12 @@ def _row(key: str, label: str, samples: list[dict], copy_samples: list[dict] | N
         "copy_cpu_seconds": None, "cpu_ratio_pct": None,
     }
     if copy_samples:
-        fastest = min(copy_samples, key=lambda sample: sample["seconds"])
-        copy_seconds = fastest["seconds"]
+        median = _median(copy_samples)
+        copy_seconds = median["seconds"]
         out["copy_seconds"] = round(copy_seconds, 3)
         out["copy_seconds_all"] = [round(sample["seconds"], 3) for sample in copy_samples]
         out["copy_loadavg"] = [sample["loadavg"] for sample in copy_samples]
-        out["copy_load"] = fastest["loadavg"][0]
+        out["copy_load"] = median["loadavg"][0]
         out["copy_rows_per_s"] = round(_rate(rows, copy_seconds))
         out["ratio_pct"] = round(100 * copy_seconds / imported["seconds"], 1)
         copy_cpu = _least([sample["cpu_seconds"] for sample in copy_samples])

@@ -253,7 +253,7 @@ def _render_import(imp: dict) -> list[str]:
                "plus its backend), which competing processes barely move: not a goal, a check "
                "on a noisy ratio")
     if imp.get("rounds", 1) > 1:
-        out.append(f"  the fastest of {imp['rounds']} rounds (every sample in the JSON)")
+        out.append(f"  the median of {imp['rounds']} rounds (every sample in the JSON)")
     rows = []
     for r in imp["rows"]:
         rows.append([
