@@ -12,44 +12,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 
-GENERATION_KEY = "crm:access:generation"
+from crm import caching
 
-
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = 1
-        cache.add(GENERATION_KEY, generation, timeout=None)
-    return generation
+NAMESPACE = "access"
 
 
 def invalidate() -> None:
     """Forget every cached permission set and role list (called after access changes)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
-
-
-def _key(user) -> str:
-    # The flags are part of the key: ModelBackend's answer depends on them, and they are read
-    # fresh from the user row on every request.
-    return f"crm:access:{_generation()}:{user.pk}:{int(user.is_active)}{int(user.is_superuser)}"
+    caching.invalidate(NAMESPACE)
 
 
 def access_for(user, compute_permissions) -> dict:
     """{"permissions": set of "app.codename", "roles": frozenset of group names} for `user`."""
-    key = _key(user)
-    entry = cache.get(key)
-    if entry is None:
-        entry = {
+    # The flags are part of the key: ModelBackend's answer depends on them, and they are read
+    # fresh from the user row on every request.
+    return caching.get_or_compute(
+        NAMESPACE,
+        (user.pk, f"{int(user.is_active)}{int(user.is_superuser)}"),
+        lambda: {
             "permissions": compute_permissions(),
             "roles": frozenset(user.groups.values_list("name", flat=True)),
-        }
-        cache.set(key, entry, timeout=settings.ACCESS_CACHE_SECONDS)
-    return entry
+        },
+        settings.ACCESS_CACHE_SECONDS,
+    )
 
 
 class CachedModelBackend(ModelBackend):

@@ -3,7 +3,7 @@
 OFFSET pagination reads and throws away every row before the page, so the last page of a
 million rows costs as much as a full scan; seeking from the previous page's last sort key
 costs the same on every page. Pages are addressed by an opaque cursor instead of a number.
-Counts are exact up to `LIST_COUNT_LIMIT` and shown as "10,000+" beyond it.
+Counts are exact up to `LIST_COUNT_LIMIT` and shown as "1,000+" (say) beyond it.
 
 django-cursor-pagination was considered; it expands the seek condition into ORs over each
 key, which PostgreSQL cannot answer from an index, so the seek here is one row comparison.
@@ -128,6 +128,8 @@ class KeysetPaginator:
         return self.queryset.order_by(*[("-" if desc else "") + f for f in self.fields])
 
     def _key(self, obj) -> list:
+        if isinstance(obj, dict):  # a row of `.values()`, keyed by field name
+            return [obj[name] for name in self.fields]
         return [getattr(obj, attname) for attname in self._attnames]
 
     @cached_property
@@ -171,10 +173,14 @@ class KeysetPaginator:
             has_previous, has_next = more, cursor.direction == PREVIOUS
         else:
             has_next, has_previous = more, cursor.direction == NEXT
+        capped = False
+        if count is None and not more and cursor.direction in (FIRST, LAST):
+            # The first or last page holds every row, so no count query is needed.
+            count = len(rows)
+            if count > settings.LIST_COUNT_LIMIT:
+                count, capped = settings.LIST_COUNT_LIMIT, True
         if count is None:
             count, capped = capped_count(self.queryset)
-        else:
-            capped = False
         return KeysetPage(
             object_list=rows,
             has_next=has_next,

@@ -2,7 +2,6 @@
 permission forgets every cached permission set."""
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -26,7 +25,4 @@ def access_definitions_changed(sender, **kwargs) -> None:
 
 
 def _invalidate() -> None:
-    # Now, and again at commit: a request that read the old rows before the commit may have
-    # cached them in between.
     access.invalidate()
-    transaction.on_commit(access.invalidate)

@@ -17,7 +17,7 @@ class CustomersConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from customers import panels
+        from customers import panels, signals  # noqa: F401 (connects the receivers)
 
         panels.register_panel(
             key="purchases",

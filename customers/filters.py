@@ -29,7 +29,7 @@ class CustomerFilter(django_filters.FilterSet):
                                          empty_label=_("Any status"), widget=QuickSelect)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Customer.Level.choices,
                                         empty_label=_("Any level"), widget=QuickSelect)
-    # Choices come from the view's one list of owners (shared with the reassign form).
+    # Choices come from the view's (id, name) list of owners (shared with the reassign form).
     owner = django_filters.ChoiceFilter(label=_("Owner"), choices=[], empty_label=_("Any owner"),
                                         widget=QuickSelect)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Customer.Source.choices,
@@ -64,7 +64,7 @@ class CustomerFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["tag"].extra["choices"] = list(tags)
         if user.sees_all_records:
-            self.filters["owner"].extra["choices"] = [(str(u.pk), str(u)) for u in owners]
+            self.filters["owner"].extra["choices"] = [(str(pk), name) for pk, name in owners]
         else:
             del self.filters["owner"]
         form = self.form

@@ -15,16 +15,30 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
 
+from crm import caching
 from crm.models import Role, User
-from crm.pagination import LAST, NEXT, PREVIOUS, Cursor, KeysetPage
+from crm.pagination import LAST, NEXT, PREVIOUS, Cursor, KeysetPage, KeysetPaginator
 from customers.models import LIST_FIELDS, Customer, CustomerMerge, ImportJob, Purchase, Tag
+from customers import rows
 from customers.models.master import similar_name_key
 from customers.normalization import normalize_email, normalize_phone
 
 
 def customer_list(*, user: User) -> QuerySet[Customer]:
-    """Live customers the user may see, with what a list row shows."""
-    return Customer.objects.visible_to(user).for_list()
+    """Live customers the user may see."""
+    return Customer.objects.visible_to(user)
+
+
+def customer_page(
+    *, user: User, customers: QuerySet[Customer], cursor: str | None,
+    owners: list[tuple[int, str]],
+) -> KeysetPage:
+    """One page of `customers` (already limited to what `user` may see) as finished list rows
+    (`customers.rows`); `owners` are the (id, name) pairs the page already shows."""
+    page = KeysetPaginator(customers.for_list()).page(cursor)
+    owner_names = dict(owners) if owners else {user.pk: str(user)}
+    page.object_list = rows.finish(page.object_list, owner_names=owner_names)
+    return page
 
 
 def customer_get(*, user: User, pk: int) -> Customer:
@@ -108,9 +122,28 @@ def customer_purchases_of(*, user: User, customers: QuerySet[Customer]) -> Query
     return Purchase.objects.visible_to(user).filter(customer__in=customers.values("pk"))
 
 
+# Cache namespaces of the choice lists below; `customers.signals` and the bulk writers that
+# bypass signals (imports, demo data) invalidate them.
+TAGS_CACHE = "customers:tags"
+OWNERS_CACHE = "customers:owners"
+
+
 def tag_choices() -> list[tuple[str, str]]:
-    """(id, name) of every tag in name order, for filter and form choices."""
-    return [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
+    """(id, name) of every tag in name order, for filter and form choices (cached)."""
+    return caching.get_or_compute(
+        TAGS_CACHE, ("choices",),
+        lambda: [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")],
+        settings.CHOICES_CACHE_SECONDS,
+    )
+
+
+def owner_choices() -> list[tuple[int, str]]:
+    """(id, display name) of `assignable_owners()`, for filter and reassign choices (cached)."""
+    return caching.get_or_compute(
+        OWNERS_CACHE, ("choices",),
+        lambda: [(user.pk, str(user)) for user in assignable_owners()],
+        settings.CHOICES_CACHE_SECONDS,
+    )
 
 
 def assignable_owners(*, also: int | None = None) -> QuerySet[User]:

@@ -24,10 +24,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm import caching
+
 from customers.imports import validate
 from customers.imports.columns import MISSING_COLUMN, REQUIRED, map_headers
 from customers.imports.sources import SourceError, open_source
-from customers.selectors import assignable_owners
+from customers.selectors import TAGS_CACHE, assignable_owners
 
 
 class Problem(NamedTuple):
@@ -376,6 +378,8 @@ def _write_tags(cursor, already_updated: set[int]) -> set[int]:
         INSERT INTO customers_tag (name)
         SELECT DISTINCT t FROM {STAGE} s, unnest(string_to_array(s.tags, ';')) t WHERE t <> ''
         ON CONFLICT (name) DO NOTHING""")
+    if cursor.rowcount:
+        caching.invalidate(TAGS_CACHE)
     cursor.execute(f"""
         CREATE TEMP TABLE {LINKS} AS
         SELECT DISTINCT s.customer_id, g.id AS tag_id

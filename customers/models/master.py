@@ -23,6 +23,8 @@ from customers.normalization import digits_only, validate_phone
 _TRIGRAM_MIN_LENGTH = 3
 # The amount column is numeric(14, 2).
 MAX_PURCHASE_AMOUNT = Decimal("1e12")
+# The trunk 0, a two- or three-digit area code and at least the start of the local number.
+_NATIONAL_MIN_DIGITS = 6
 _PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
 
 
@@ -90,9 +92,10 @@ class CustomerQuerySet(models.QuerySet):
         if _PHONE_FRAGMENT.match(term) and len(digits) >= 3:
             match = Q(phone_normalized__contains=digits)
             # A number typed in national form keeps its trunk 0 (010-6552…), which the
-            # normalized form drops (861065521234…), so also try it without.
+            # normalized form drops (861065521234…), so also try it without. Only for an area
+            # code and more: a short fragment such as the last digits 0301 means just those.
             national = digits.lstrip("0")
-            if national != digits and len(national) >= 3:
+            if national != digits and len(digits) >= _NATIONAL_MIN_DIGITS:
                 match |= Q(phone_normalized__contains=national)
             return self.filter(match)
         if len(term) < _TRIGRAM_MIN_LENGTH:
@@ -104,15 +107,12 @@ class CustomerQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> CustomerQuerySet:
-        """The columns a list row shows or sorts by (any other field would cost a query per
-        row), the owner, and `tag_names`: the tags as one array column, which costs a fraction
-        of `prefetch_related` (PostgreSQL evaluates it for the page's rows only, after LIMIT)."""
+        """List rows as plain dicts of the columns a row shows or sorts by, with `tag_names`
+        (the tags as one array column, which costs a fraction of `prefetch_related`:
+        PostgreSQL evaluates it for the page's rows only, after LIMIT). Dicts, not instances:
+        the table renders several times faster from them (see `customers.rows`)."""
         tag_names = Tag.objects.filter(customers=OuterRef("pk")).order_by("name").values("name")
-        return (
-            self.select_related("owner")
-            .only(*LIST_FIELDS)
-            .annotate(tag_names=ArraySubquery(tag_names))
-        )
+        return self.values(*LIST_FIELDS).annotate(tag_names=ArraySubquery(tag_names))
 
 
 LIST_FIELDS = (

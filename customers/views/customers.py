@@ -42,9 +42,10 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        owners = list(selectors.assignable_owners()) if user.sees_all_records else []
+        owners = selectors.owner_choices() if user.sees_all_records else []
         filterset = customer_filter(self.request, owners)
-        page = KeysetPaginator(filterset.qs).page(self.request.GET.get("cursor"))
+        page = selectors.customer_page(user=user, customers=filterset.qs,
+                                       cursor=self.request.GET.get("cursor"), owners=owners)
         return super().get_context_data(
             filter=filterset,
             page=page,
@@ -252,7 +253,7 @@ class CustomerExportView(CrmPermissionMixin, View):
 
     def get(self, request, *args, **kwargs):
         user = request.user
-        owners = list(selectors.assignable_owners()) if user.sees_all_records else []
+        owners = selectors.owner_choices() if user.sees_all_records else []
         filterset = customer_filter(request, owners)
         if not filterset.is_valid():
             messages.error(request, _("The filters are not valid, so nothing was exported."))

@@ -82,3 +82,31 @@ def test_mixed_sort_directions_are_refused(customers):
 def test_capped_count(customers):
     assert capped_count(Customer.objects.all(), limit=100) == (23, False)
     assert capped_count(Customer.objects.all(), limit=10) == (10, True)
+
+
+def test_page_holding_every_row_is_counted_without_a_query(customers, django_assert_num_queries):
+    paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=25)
+    with django_assert_num_queries(1):
+        page = paginator.page(None)
+    assert (page.count, page.count_is_capped) == (23, False)
+    with django_assert_num_queries(1):
+        assert paginator.page(LAST).count == 23
+
+
+def test_a_fuller_list_is_counted_by_query(customers, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        page = KeysetPaginator(Customer.objects.order_by("name"), per_page=10).page(None)
+    assert (page.count, page.has_next) == (23, True)
+
+
+def test_value_rows_page_like_instances(customers):
+    by_instances = walk_forward(KeysetPaginator(Customer.objects.order_by("name"), per_page=4))
+    rows = KeysetPaginator(Customer.objects.values("id", "name").order_by("name"), per_page=4)
+    pages, token = [], None
+    while True:
+        page = rows.page(token)
+        pages.append([row["id"] for row in page])
+        if not page.has_next:
+            break
+        token = page.next_cursor
+    assert pages == by_instances

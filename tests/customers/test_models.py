@@ -92,6 +92,7 @@ class TestSearch:
             ("138 0013", {"wang"}),        # phone fragment typed with a space
             ("5550100", {"alice"}),
             ("010-6552", {"office"}),      # national form with the trunk 0
+            ("0123", set()),               # a short fragment is taken as typed, 0 included
             ("alice@", {"alice"}),         # e-mail fragment
             ("SMITH", {"alice"}),          # case-insensitive
             ("mith", {"alice"}),           # inside a word, three letters or more
