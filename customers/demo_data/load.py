@@ -72,7 +72,7 @@ class SeedResult:
 
 
 def demo_data_seed(
-    *, customers: int, seed: int, chunk_size: int = 50_000,
+    *, customers: int, seed: int, chunk_size: int = 50_000, purchase_factor: float = 1.0,
     log: Callable[[str], None] = lambda message: None,
 ) -> SeedResult:
     """Fill an empty database with demo users, products, `customers` customers, tags and
@@ -106,6 +106,7 @@ def demo_data_seed(
             product_ids=tuple(p.pk for p in products),
             product_cents=tuple(int(p.list_price * 100) for p in products),
             product_weights=tuple(_popularity(p.sku) for p in products),
+            purchase_factor=purchase_factor,
         )
         log(f"Users, {len(products)} products and {len(tags)} tags ready "
             f"({clock.monotonic() - started:.1f}s).")

@@ -259,3 +259,21 @@ def test_demo_vocabulary_is_safe_to_send_as_copy_text():
              for w in _strings(getattr(vocabulary, name))]
     assert len(words) > 500
     assert not [w for w in words if set(w) & {"\t", "\n", "\r", "\\"}]
+
+
+def test_seed_demo_purchase_factor_scales_repeat_purchases():
+    seed(customers=300, seed=5)
+    base = Purchase.objects.count()
+    buyers = Customer.all_objects.exclude(status=Customer.Status.POTENTIAL).count()
+    _wipe_customers()
+    seed(customers=300, seed=5, purchase_factor=3.0)
+    tripled = Purchase.objects.count()
+    # Each buyer keeps its first purchase; only the repeats (base − buyers) triple.
+    expected = buyers + 3 * (base - buyers)
+    assert abs(tripled - expected) < 0.15 * expected
+
+
+def test_seed_demo_rejects_an_out_of_range_purchase_factor():
+    with pytest.raises(CommandError, match="between 0 and 20"):
+        seed(purchase_factor=-1)
+    assert _row_counts() == (0, 0, 0, 0, 0)
