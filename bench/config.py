@@ -14,6 +14,7 @@ PYTHON = BASE_DIR / ".venv" / "bin" / "python"
 @dataclass(frozen=True)
 class Options:
     customers: int
+    purchase_factor: float
     db_name: str
     reseed: bool
     warmup: int
@@ -53,6 +54,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
     add = parser.add_argument
     add("--customers", type=int, default=1_000_000,
         help="customers to seed once into the bench database (default 1,000,000)")
+    add("--purchase-factor", type=float, default=2.8,
+        help="seed_demo --purchase-factor for the bench database (default 2.8: about 5 "
+             "purchases per customer, 5,000,000 for a million customers)")
     add("--db-name", default="crm_bench", help="name of the dedicated bench database")
     add("--reseed", action="store_true",
         help="drop and recreate the bench database, then seed it again")
@@ -116,6 +120,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         parser.error("--import-db-name must differ from --db-name (it is dropped on every run)")
     return Options(
         customers=args.customers,
+        purchase_factor=args.purchase_factor,
         db_name=args.db_name,
         reseed=args.reseed,
         warmup=args.warmup,

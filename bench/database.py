@@ -151,8 +151,15 @@ def prepare(options: Options, env: dict[str, str], db: BenchDatabase) -> dict:
     _create(db, drop_first=options.reseed)
     log(f"migrating {db.display_url}")
     manage("migrate", "--noinput", "--verbosity", "0", env=env)
+    command = (f"seed_demo --customers {options.customers} "
+               f"--purchase-factor {options.purchase_factor:g}")
     marker = read_marker(db)
     if marker is not None:
+        if marker["command"] != command:
+            raise SystemExit(
+                f"{db.name} was seeded by `{marker['command']}`, not `{command}`; rerun with "
+                "--reseed (or pick another --db-name)."
+            )
         if marker["customers"] < options.customers * 0.99:
             raise SystemExit(
                 f"{db.name} holds {marker['customers']:,} seeded customers, not "
@@ -168,7 +175,6 @@ def prepare(options: Options, env: dict[str, str], db: BenchDatabase) -> dict:
         )
     if not _seed_command_exists():
         raise SystemExit("`manage.py seed_demo` does not exist yet; nothing to seed with.")
-    command = f"seed_demo --customers {options.customers}"
     log(f"seeding {db.name}: manage.py {command} (once; later runs reuse it)")
     started = time.perf_counter()
     manage(*command.split(), env=env)
