@@ -44,6 +44,7 @@ class Options:
     import_chunk_size: int | None
     keep_import_db: bool
     import_rounds: int
+    analytics_rounds: int
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -102,6 +103,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
              "(default crm_bench_import)")
     add("--import-chunk-size", type=int, default=None,
         help="rows per chunk for the import (default: settings.IMPORT_CHUNK_ROWS)")
+    add("--analytics-rounds", type=int, default=3,
+        help="rounds of the KPI timing (`analytics` group); the median is reported")
     add("--import-rounds", type=int, default=1,
         help="measure each import and each COPY this many times and report the median "
              "(default 1: about 4 minutes; each more round adds about 3)")
@@ -114,6 +117,8 @@ def parse_args(argv: list[str] | None = None) -> Options:
     if args.import_customers < 1 or args.import_purchases < 1 or args.import_products < 1:
         parser.error("--import-customers, --import-purchases and --import-products must be "
                      "positive")
+    if args.analytics_rounds < 1:
+        parser.error("--analytics-rounds must be at least 1")
     if args.import_rounds < 1:
         parser.error("--import-rounds must be at least 1")
     if args.import_db_name == args.db_name:
@@ -150,4 +155,5 @@ def parse_args(argv: list[str] | None = None) -> Options:
         import_chunk_size=args.import_chunk_size,
         keep_import_db=args.keep_import_db,
         import_rounds=args.import_rounds,
+        analytics_rounds=args.analytics_rounds,
     )

@@ -152,7 +152,12 @@ def _check_copy_columns(conn: psycopg.Connection) -> None:
 # --- the import, in a child process -----------------------------------------------------------
 
 def _child(args: list[str], env: dict[str, str]) -> dict:
-    command = [str(PYTHON), str(_CHILD), *args]
+    return _child_script(_CHILD.name, args, env)
+
+
+def _child_script(script: str, args: list[str], env: dict[str, str]) -> dict:
+    """Run bench/SCRIPT ARGS and return the JSON of its `BENCH-RESULT` line."""
+    command = [str(PYTHON), str(BASE_DIR / "bench" / script), *args]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)

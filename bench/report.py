@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench import analytics as analytics_group
 from bench import imports as import_group
-from bench.scenarios import ADMIN, DEEP, DETAIL, LIST, PING, SEARCH
+from bench.scenarios import ADMIN, DASHBOARD, DEEP, DETAIL, LIST, PING, SEARCH
 
 # The goals: page p95 against the same user's ping p95, deep pages against their first
 # page, search in absolute time and against an `icontains` full scan.
@@ -24,7 +25,7 @@ def _goal(user, key, goal, value, limit, *, at_most=True, unit="×", note=""):
 
 
 def evaluate(http: list[dict], sql: dict | None, *, trigram: bool,
-             imports: dict | None = None) -> list[dict]:
+             imports: dict | None = None, analytics: dict | None = None) -> list[dict]:
     goals = []
     by_user: dict[str, dict[str, dict]] = {}
     for row in http:
@@ -36,7 +37,8 @@ def evaluate(http: list[dict], sql: dict | None, *, trigram: bool,
             if row["kind"] == PING or p95 is None:
                 continue
             if ping:
-                limit = DETAIL_VS_PING if row["kind"] == DETAIL else LIST_VS_PING
+                limit = {DETAIL: DETAIL_VS_PING, DASHBOARD: analytics_group.CACHED_VS_PING}.get(
+                    row["kind"], LIST_VS_PING)
                 goals.append(_goal(user, key, f"p95 ≤ {limit:g}× ping p95",
                                    round(p95 / ping, 2), limit))
             if row["kind"] == DEEP and row.get("baseline") in rows:
@@ -63,6 +65,7 @@ def evaluate(http: list[dict], sql: dict | None, *, trigram: bool,
         if goal["note"].startswith("no pg_trgm"):
             goal["ok"] = None
     goals += _import_goals(imports)
+    goals += analytics_group.goals(analytics)
     return goals
 
 
@@ -163,6 +166,15 @@ def render(results: dict) -> str:
                          _mark(ratio["ok"]) if ratio else "", row.get("result_count", "")])
         out.append(_table(["user", "key", "page", "n", "p50", "p95", "mean", "vs ping",
                            "", "results shown"], rows, "lllrrrrrll"))
+    dashboards = [row for row in http if row["kind"] == DASHBOARD]
+    if dashboards:
+        out.append("\nDashboards: the first request of each (cold: it computes and caches the"
+                   " figures) and the cached requests after the warm-up (ms)")
+        out.append(_table(["user", "key", "cold (first)", "cached p50", "cached p95"], [
+            [row["user"], row["key"], _fixed(row.get("first_ms"), 1),
+             f"{row.get('p50_ms', 0):.2f}", f"{row.get('p95_ms', 0):.2f}"]
+            for row in dashboards], "llrrr"))
+    out += analytics_group.render(results.get("analytics"))
     if results.get("import"):
         out += _render_import(results["import"])
     other = [g for g in goals if "ping" not in g["goal"] and not g["goal"].startswith("count")]

@@ -20,7 +20,7 @@ from pathlib import Path
 _ROOT = Path(__file__).resolve().parent.parent
 sys.path[:1] = [str(_ROOT)]
 
-from bench import database, imports, report  # noqa: E402
+from bench import analytics, database, imports, report  # noqa: E402
 from bench.config import BASE_DIR, parse_args  # noqa: E402
 from bench.processes import Gunicorn, django_env, install_signal_handlers, log, manage  # noqa: E402
 from bench.scenarios import discover, scenarios_for  # noqa: E402
@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     results["git_at_end"] = _git_revision()
     results["goals"] = report.evaluate(results["http"], results["sql"],
                                        trigram=results.get("trigram", False),
-                                       imports=results.get("import"))
+                                       imports=results.get("import"),
+                                       analytics=results.get("analytics"))
     print(report.render(results))
     json_path, plans_path = report.write(results, options.output_dir, stamp)
     print(f"\nResults: {_shown(json_path)}"
@@ -127,6 +128,13 @@ def _pages(options, results: dict, stamp: str) -> None:
                 results["http"] += run_user(server.base_url, user, scenarios, options)
         log("gunicorn stopped")
         results["machine"]["loadavg_after_http"] = os.getloadavg()
+    if analytics.selected(options):
+        log("analytics: KPI timings")
+        try:
+            results["analytics"] = analytics.run(options, env)
+        except Exception as error:  # noqa: BLE001 - the page results are still worth reporting
+            log(f"analytics group failed: {error}")
+            results["analytics"] = {"error": str(error)}
     if not options.skip_sql:
         from bench.sql_analysis import analyse
 

@@ -11,6 +11,8 @@ from bench.database import BenchDatabase
 
 # Goal groups (see bench/README.md): the ratio each kind must meet against the ping baseline.
 PING, LIST, SEARCH, DEEP, DETAIL, ADMIN = "ping", "list", "search", "deep", "detail", "admin"
+DASHBOARD = "dashboard"
+DASHBOARD_PAGES = (("overview", ""), ("sales", "sales/"), ("customers", "customers/"))
 
 
 @dataclass
@@ -160,6 +162,11 @@ def scenarios_for(username: str, fixtures: dict, options: Options) -> list[Scena
         Scenario("detail.purchases", "customer purchases panel (htmx)", DETAIL,
                  [f"/customers/{pk}/purchases/" for pk in ids],
                  headers={"HX-Request": "true"}),
+    ]
+    found += [
+        Scenario(f"analytics.{name}", f"dashboard {name} ?period=this_year (cached)", DASHBOARD,
+                 [f"/analytics/{path}?period=this_year"])
+        for name, path in DASHBOARD_PAGES
     ]
     if user["is_staff"]:
         found.append(Scenario("admin.customers", "admin customer changelist", ADMIN,

@@ -65,7 +65,7 @@ def measure(session: Session, scenario: Scenario, options: Options) -> dict:
             return response, None
         return response, response.seconds
 
-    first, _ = hit()
+    first, first_seconds = hit()
     for _ in range(options.warmup):
         hit()
     samples: list[float] = []
@@ -83,6 +83,8 @@ def measure(session: Session, scenario: Scenario, options: Options) -> dict:
         "capped": stats.get("n", 0) < options.requests,
         "errors": errors,
         "result_count": result_count(first),
+        # The first request of a scenario: for a cached page, the one that fills the cache.
+        "first_ms": None if first_seconds is None else round(first_seconds * 1000, 2),
         "bytes": len(first.body),
     }
 
