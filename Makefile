@@ -25,10 +25,12 @@ assets: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 # The app with demo data on the embedded PostgreSQL (or DATABASE_URL), in DEBUG mode, with a
-# task worker for background jobs (imports) that stops with the server.
+# task worker for background jobs (imports, the daily value-segment refresh queued here, which
+# then keeps itself scheduled) that stops with the server.
 run: install
 	DEBUG=True $(PY) manage.py migrate --noinput
 	DEBUG=True $(PY) manage.py seed_demo --if-empty
+	DEBUG=True $(PY) manage.py refresh_value_segments --enqueue
 	DEBUG=True $(PY) manage.py db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=True $(PY) manage.py runserver $(HOST):$(PORT)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.apps import apps
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 
 
@@ -37,7 +38,16 @@ def nav_items_for(user, current_view: str = "") -> list[dict]:
     if active is None:
         namespace = current_view.split(":")[0] + ":"
         active = next((i for i in visible if i.url_name.startswith(namespace)), None)
+    prefix, urlconf = get_script_prefix(), get_urlconf()
     return [
-        {"url": reverse(i.url_name), "label": i.label, "icon": i.icon, "active": i is active}
+        {"url": _url(i.url_name, prefix, urlconf), "label": i.label, "icon": i.icon,
+         "active": i is active}
         for i in visible
     ]
+
+
+@lru_cache(maxsize=256)
+def _url(url_name: str, prefix: str, urlconf) -> str:
+    """`reverse(url_name)`, remembered: every page shows the navigation, and its URLs change
+    only with the script prefix or URLconf (both part of the key)."""
+    return reverse(url_name, urlconf=urlconf)

@@ -138,6 +138,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -167,6 +168,13 @@ IMPORT_CHUNK_ROWS = env.int("IMPORT_CHUNK_ROWS", default=50_000)
 # A merge of duplicate customers can be undone for this many days.
 MERGE_UNDO_DAYS = env.int("MERGE_UNDO_DAYS", default=30)
 
+# Dashboards keep their computed figures this long; the page says how old they are and offers
+# a refresh. Cold figures for a year of a million customers take seconds to compute.
+ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=300)
+# The customer-value model (BG/NBD + Gamma-Gamma) fitted to every customer as of a date is
+# kept this long: its parameters move slowly, and a fit takes the longest of all figures.
+ANALYTICS_MODEL_CACHE_SECONDS = env.int("ANALYTICS_MODEL_CACHE_SECONDS", default=86_400)
+
 # Background work (imports) goes through the database task queue; `manage.py db_worker` runs it.
 TASKS = {
     "default": {
@@ -174,6 +182,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The local hour at which the daily refresh of the customers' value segments runs (the task
+# schedules its next run itself; see analytics.tasks).
+VALUE_SEGMENT_REFRESH_HOUR = env.int("VALUE_SEGMENT_REFRESH_HOUR", default=2)
 # An .xlsx export is built whole before it is sent; larger exports are offered as CSV.
 EXPORT_XLSX_MAX_ROWS = env.int("EXPORT_XLSX_MAX_ROWS", default=100_000)
 

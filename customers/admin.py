@@ -3,6 +3,8 @@ same services as the browser UI."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -12,7 +14,9 @@ from django.utils.translation import ngettext
 from crm.pagination import CappedCountPaginator
 from customers import services
 from customers.selectors import assignable_owners
-from customers.models import Customer, CustomerMerge, ImportJob, Product, Purchase, Tag
+from customers.models import (
+    Customer, CustomerMerge, ImportJob, Product, Purchase, SalesTarget, Tag,
+)
 
 CUSTOMER_FORM_FIELDS = [
     "kind", "name", "gender", "birth_date", "phone", "email", "company", "industry",
@@ -75,13 +79,14 @@ class TagAdmin(admin.ModelAdmin):
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "phone", "email", "company", "city", "level", "status",
                     "owner", "acquired_on"]
-    list_filter = ["status", "level", "kind", "source", "marketing_opt_out"]
+    list_filter = ["status", "level", "kind", "source", "value_segment", "marketing_opt_out"]
     search_fields = ["name", "phone", "email", "company", "=external_id"]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner", "tags"]
     form = CustomerAdminForm
-    readonly_fields = ["created_at", "updated_at"]
-    fields = CUSTOMER_FORM_FIELDS + ["tags", "created_at", "updated_at", "loaded_version"]
+    readonly_fields = ["value_segment", "value_segment_at", "created_at", "updated_at"]
+    fields = CUSTOMER_FORM_FIELDS + ["tags", "value_segment", "value_segment_at", "created_at",
+                                     "updated_at", "loaded_version"]
     inlines = [PurchaseInline]
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -243,3 +248,146 @@ class CustomerMergeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MonthField(forms.DateField):
+    """A calendar month, typed as YYYY-MM (a full date is accepted too), cleaned to its first
+    day."""
+
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.DateInput(
+            attrs={"type": "month", "placeholder": "YYYY-MM"}, format="%Y-%m"))
+        kwargs.setdefault("help_text", _("The month, as YYYY-MM."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class SalesTargetAdminForm(forms.ModelForm):
+    """A target's form; an existing target carries the version it was loaded at, so a
+    concurrent change is refused instead of silently overwritten."""
+
+    # Declared, so the admin's calendar widget (which picks a day) does not replace it.
+    month = MonthField(label=_("Month"))
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SalesTarget
+        fields = ["rep", "month", "amount"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "rep" in self.fields:
+            self.fields["rep"].queryset = assignable_owners(also=self.instance.rep_id)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = SalesTarget.objects.filter(pk=self.instance.pk).values_list(
+                "version", flat=True).first()
+            if current != loaded:
+                raise forms.ValidationError(services.STALE_TARGET_MESSAGE, code="stale")
+        return cleaned
+
+
+@admin.register(SalesTarget)
+class SalesTargetAdmin(admin.ModelAdmin):
+    """Managers set each rep's monthly targets here; the dashboards compare them with the
+    revenue of the rep's customers. Every write goes through the sales target services."""
+
+    form = SalesTargetAdminForm
+    list_display = ["rep", "month_display", "amount", "updated_by", "updated_at"]
+    list_filter = [("rep", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["rep__username", "rep__first_name", "rep__last_name"]
+    list_select_related = ["rep", "updated_by"]
+    date_hierarchy = "month"
+    ordering = ["-month", "rep__username"]
+    actions = ["copy_to_next_month", "delete_targets"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["rep", "month", "amount"]
+        return ["rep", "month", "amount", "created_by", "created_at", "updated_by",
+                "updated_at", "loaded_version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A target is its rep and month; to move one, delete it and add another.
+        if obj is None:
+            return []
+        return ["rep", "month", "created_by", "created_at", "updated_by", "updated_at"]
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_display(self, obj: SalesTarget) -> str:
+        return obj.month.strftime("%Y-%m")
+
+    def save_model(self, request, obj, form, change):
+        saved = services.sales_target_set(
+            actor=request.user,
+            rep=obj.rep if change else form.cleaned_data["rep"],
+            month=obj.month if change else form.cleaned_data["month"],
+            amount=form.cleaned_data["amount"],
+            version=form.cleaned_data.get("loaded_version") if change else None,
+        )
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request, obj):
+        services.sales_target_delete(actor=request.user, target=obj)
+
+    def delete_queryset(self, request, queryset):
+        for target in queryset:
+            services.sales_target_delete(actor=request.user, target=target)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Delete selected targets"), permissions=["delete"])
+    def delete_targets(self, request, queryset):
+        count = 0
+        for target in queryset:
+            services.sales_target_delete(actor=request.user, target=target)
+            count += 1
+        self.message_user(request, ngettext(
+            "%(count)d target deleted.", "%(count)d targets deleted.", count) % {"count": count},
+            messages.SUCCESS)
+
+    @admin.action(description=_("Copy selected targets to the following month"),
+                  permissions=["add"])
+    def copy_to_next_month(self, request, queryset):
+        copied = skipped = 0
+        for target in queryset.select_related("rep"):
+            following = (target.month + timedelta(days=32)).replace(day=1)
+            if SalesTarget.objects.filter(rep=target.rep, month=following).exists():
+                skipped += 1
+                continue
+            try:
+                services.sales_target_set(actor=request.user, rep=target.rep, month=following,
+                                          amount=target.amount)
+            except ValidationError as error:
+                self.message_user(request, _("%(target)s: %(error)s") % {
+                    "target": target, "error": " ".join(error.messages)}, messages.ERROR)
+                skipped += 1
+                continue
+            copied += 1
+        self.message_user(request, ngettext(
+            "%(count)d target copied to the following month.",
+            "%(count)d targets copied to the following month.", copied) % {"count": copied},
+            messages.SUCCESS)
+        if skipped:
+            self.message_user(request, ngettext(
+                "%(count)d target skipped: the following month has one already, or it could "
+                "not be set.",
+                "%(count)d targets skipped: the following month has one already, or they "
+                "could not be set.", skipped) % {"count": skipped}, messages.WARNING)

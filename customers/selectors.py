@@ -18,7 +18,9 @@ from django.utils.http import urlencode
 from crm import caching
 from crm.models import Role, User
 from crm.pagination import LAST, NEXT, PREVIOUS, Cursor, KeysetPage, KeysetPaginator
-from customers.models import LIST_FIELDS, Customer, CustomerMerge, ImportJob, Purchase, Tag
+from customers.models import (
+    LIST_FIELDS, Customer, CustomerMerge, ImportJob, Product, Purchase, Tag,
+)
 from customers import rows
 from customers.models.master import similar_name_key
 from customers.normalization import normalize_email, normalize_phone
@@ -122,10 +124,63 @@ def customer_purchases_of(*, user: User, customers: QuerySet[Customer]) -> Query
     return Purchase.objects.visible_to(user).filter(customer__in=customers.values("pk"))
 
 
+def customer_find(*, user: User, pk: int | None) -> Customer | None:
+    """The live customer `pk` if the user may see it (id and name only), else None."""
+    if pk is None:
+        return None
+    return Customer.objects.visible_to(user).filter(pk=pk).only("id", "name").first()
+
+
+def purchase_list(*, user: User) -> QuerySet[Purchase]:
+    """Purchases of the live customers the user may see, newest first, with the customer's
+    name and the product a list row shows."""
+    return (
+        Purchase.objects.visible_to(user)
+        .select_related("customer", "product")
+        .only("purchased_on", "quantity", "unit_price", "amount", "channel", "customer__name",
+              "product__name", "product__sku")
+        .order_by("-purchased_on", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class PurchaseTotals:
+    """Purchases and revenue of a filtered ledger, or only `capped` when it holds more than
+    LIST_COUNT_LIMIT lines (summing millions of lines on every page view would be slow)."""
+
+    count: int
+    revenue: Decimal | None
+    capped: bool
+
+
+def purchase_totals(*, purchases: QuerySet[Purchase]) -> PurchaseTotals:
+    """Count and revenue of `purchases` in one query that reads at most LIST_COUNT_LIMIT + 1
+    lines."""
+    limit = settings.LIST_COUNT_LIMIT
+    row = purchases.order_by().values("amount")[: limit + 1].aggregate(
+        count=Count("*"), revenue=Sum("amount"))
+    if row["count"] > limit:
+        return PurchaseTotals(count=limit, revenue=None, capped=True)
+    return PurchaseTotals(count=row["count"], revenue=row["revenue"] or Decimal("0.00"),
+                          capped=False)
+
+
+def purchase_page(
+    *, purchases: QuerySet[Purchase], cursor: str | None
+) -> tuple[KeysetPage, PurchaseTotals]:
+    """One page of `purchases` (already limited to what the user may see), newest first, and
+    the totals of all of them."""
+    totals = purchase_totals(purchases=purchases)
+    page = KeysetPaginator(purchases).page(cursor, count=totals.count)
+    page.count_is_capped = totals.capped
+    return page, totals
+
+
 # Cache namespaces of the choice lists below; `customers.signals` and the bulk writers that
 # bypass signals (imports, demo data) invalidate them.
 TAGS_CACHE = "customers:tags"
 OWNERS_CACHE = "customers:owners"
+PRODUCTS_CACHE = "customers:products"
 
 
 def tag_choices() -> list[tuple[str, str]]:
@@ -133,6 +188,16 @@ def tag_choices() -> list[tuple[str, str]]:
     return caching.get_or_compute(
         TAGS_CACHE, ("choices",),
         lambda: [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")],
+        settings.CHOICES_CACHE_SECONDS,
+    )
+
+
+def product_choices() -> list[tuple[str, str]]:
+    """(id, "name (SKU)") of every product in name order, for filter choices (cached)."""
+    return caching.get_or_compute(
+        PRODUCTS_CACHE, ("choices",),
+        lambda: [(str(pk), f"{name} ({sku})") for pk, name, sku
+                 in Product.objects.order_by("name", "id").values_list("pk", "name", "sku")],
         settings.CHOICES_CACHE_SECONDS,
     )
 

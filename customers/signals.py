@@ -6,14 +6,20 @@ from django.dispatch import receiver
 
 from crm import caching
 from crm.models import User
-from customers.models import Tag
-from customers.selectors import OWNERS_CACHE, TAGS_CACHE
+from customers.models import Product, Tag
+from customers.selectors import OWNERS_CACHE, PRODUCTS_CACHE, TAGS_CACHE
 
 
 @receiver(post_save, sender=Tag)
 @receiver(post_delete, sender=Tag)
 def tags_changed(sender, **kwargs) -> None:
     caching.invalidate(TAGS_CACHE)
+
+
+@receiver(post_save, sender=Product)
+@receiver(post_delete, sender=Product)
+def products_changed(sender, **kwargs) -> None:
+    caching.invalidate(PRODUCTS_CACHE)
 
 
 @receiver(post_save, sender=User)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("merges/", views.CustomerMergeListView.as_view(), name="merge_list"),
     path("merges/<int:pk>/", views.CustomerMergeDetailView.as_view(), name="merge_detail"),
     path("merges/<int:pk>/undo/", views.CustomerMergeUndoView.as_view(), name="merge_undo"),
+    path("purchases/", views.PurchaseListView.as_view(), name="purchase_list"),
     path("trash/", views.CustomerTrashView.as_view(), name="trash"),
     path("trash/<int:pk>/restore/", views.CustomerRestoreView.as_view(), name="restore"),
     path("<int:pk>/", views.CustomerDetailView.as_view(), name="detail"),

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from crm.models import Role, User
-from customers.models import Customer, Product, Purchase, Tag
+from customers.models import Customer, Product, Purchase, SalesTarget, Tag
 from customers.normalization import normalize_email, normalize_phone
 
 
@@ -107,3 +107,12 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     purchased_on = factory.LazyFunction(timezone.localdate)
     quantity = 1
     unit_price = Decimal("99.00")
+
+
+class SalesTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SalesTarget
+
+    rep = factory.SubFactory(SalesRepFactory)
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    amount = Decimal("10000.00")

@@ -16,8 +16,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from crm import caching
 from crm.models import Role, User
 from customers.demo_data import vocabulary as v
 from customers.demo_data.generate import (
@@ -28,9 +31,13 @@ from customers.demo_data.generate import (
     generate_chunk,
 )
 from customers.models import Customer, Product, Purchase
-from customers.services import tags_resolve
+from customers.selectors import PRODUCTS_CACHE
+from customers.services import sales_target_set, tags_resolve
 
 DEMO_PASSWORD = "demo12345"
+# Sales targets: every month from this many months back to this many ahead.
+TARGET_MONTHS_BACK = 24
+TARGET_MONTHS_AHEAD = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class SeedResult:
     purchases: int = 0
     tags: int = 0
     products: int = 0
+    targets: int = 0
     users_created: tuple[str, ...] = ()
     seconds: float = 0.0
 
@@ -118,6 +126,9 @@ def demo_data_seed(
                 cursor.execute("ANALYZE " + ", ".join(
                     _table(m) for m in (Customer, Customer.tags.through, Purchase)))
             log(f"Analyzed tables ({clock.monotonic() - analyze_started:.1f}s).")
+        targets_started = clock.monotonic()
+        result.targets = _seed_targets(ctx, seed=seed)
+        log(f"{result.targets} sales targets set ({clock.monotonic() - targets_started:.1f}s).")
         commit_started = clock.monotonic()
     log(f"Committed ({clock.monotonic() - commit_started:.1f}s).")
     result.seconds = clock.monotonic() - started
@@ -166,6 +177,8 @@ def _ensure_products() -> list[Product]:
     for product in missing:
         product.full_clean()
     Product.objects.bulk_create(missing)
+    if missing:
+        caching.invalidate(PRODUCTS_CACHE)  # bulk_create sends no signals
     return sorted([*existing.values(), *missing], key=lambda p: p.sku)
 
 
@@ -223,3 +236,55 @@ def _load_customers(result, ctx, *, customers, seed, chunk_size, log, started) -
             log(f"  {result.customers:>9,} / {customers:,} customers, "
                 f"{result.purchases:,} purchases, {result.tags:,} tags "
                 f"({clock.monotonic() - started:.1f}s)")
+
+
+def _add_months(month, count: int):
+    index = month.year * 12 + month.month - 1 + count
+    return month.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def _seed_targets(ctx: SeedContext, *, seed: int) -> int:
+    """Monthly targets for every demo rep from TARGET_MONTHS_BACK months ago to
+    TARGET_MONTHS_AHEAD ahead, set by the demo manager through the service: what the rep's
+    customers bought around that month (three months averaged; the last twelve complete months
+    for this month and later), within ±30%, rounded. Reps whose customers bought nothing get
+    none."""
+    if not ctx.rep_ids:
+        return 0
+    this_month = ctx.today.replace(day=1)
+    first = _add_months(this_month, -TARGET_MONTHS_BACK - 1)
+    revenue: dict[tuple[int, object], float] = {}
+    rows = (
+        Purchase.objects.filter(purchased_on__gte=first, purchased_on__lt=this_month,
+                                customer__owner__in=ctx.rep_ids)
+        .annotate(month=TruncMonth("purchased_on"))
+        .values_list("customer__owner", "month")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for owner, month, total in rows:
+        revenue[owner, month] = float(total)
+    manager = User.objects.filter(username="manager", is_active=True).first()
+    actor = manager if manager is not None and manager.is_manager else None
+    # A stream of its own, so targets do not change the customers a seed gives.
+    rng = np.random.default_rng([seed, 2])
+    months = [_add_months(this_month, k)
+              for k in range(-TARGET_MONTHS_BACK, TARGET_MONTHS_AHEAD + 1)]
+    created = 0
+    for rep in User.objects.filter(pk__in=ctx.rep_ids).order_by("pk"):
+        recent = [revenue.get((rep.pk, _add_months(this_month, -k)), 0.0) for k in range(1, 13)]
+        yearly = sum(recent) / len(recent)
+        if yearly <= 0:
+            continue
+        for month in months:
+            if month < this_month:
+                around = [revenue.get((rep.pk, _add_months(month, k)), 0.0) for k in (-1, 0, 1)
+                          if _add_months(month, k) < this_month]
+                base = sum(around) / len(around) or yearly
+            else:
+                base = yearly
+            step = 100 if base < 100_000 else 1_000
+            amount = max(step, round(base * rng.uniform(0.7, 1.3) / step) * step)
+            sales_target_set(actor=actor, rep=rep, month=month, amount=Decimal(amount))
+            created += 1
+    return created

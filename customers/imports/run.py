@@ -29,7 +29,7 @@ from crm import caching
 from customers.imports import validate
 from customers.imports.columns import MISSING_COLUMN, REQUIRED, map_headers
 from customers.imports.sources import SourceError, open_source
-from customers.selectors import TAGS_CACHE, assignable_owners
+from customers.selectors import PRODUCTS_CACHE, TAGS_CACHE, assignable_owners
 
 
 class Problem(NamedTuple):
@@ -416,6 +416,8 @@ def _write_purchases(cursor, report: ImportReport, actor) -> None:
         SELECT DISTINCT ON (product_sku) product_sku, product_name, '', unit_price, TRUE, now()
         FROM {STAGE} WHERE product_id IS NULL ORDER BY product_sku, line
         ON CONFLICT (sku) DO NOTHING""")
+    if cursor.rowcount:
+        caching.invalidate(PRODUCTS_CACHE)
     cursor.execute(f"""
         UPDATE {STAGE} s SET product_id = p.id FROM customers_product p
         WHERE s.product_id IS NULL AND p.sku = s.product_sku""")

@@ -1,13 +1,10 @@
-"""Customer master data, products and the purchase ledger (SPEC §3)."""
+"""Customer master data and tags (SPEC §3); products and purchases live in `ledger`."""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Value
 from django.contrib.postgres.expressions import ArraySubquery
@@ -21,8 +18,6 @@ from customers.normalization import digits_only, validate_phone
 
 # Below this length a contains-search cannot use a trigram index, so a prefix search runs instead.
 _TRIGRAM_MIN_LENGTH = 3
-# The amount column is numeric(14, 2).
-MAX_PURCHASE_AMOUNT = Decimal("1e12")
 # The trunk 0, a two- or three-digit area code and at least the start of the local number.
 _NATIONAL_MIN_DIGITS = 6
 _PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
@@ -115,10 +110,31 @@ class CustomerQuerySet(models.QuerySet):
         return self.values(*LIST_FIELDS).annotate(tag_names=ArraySubquery(tag_names))
 
 
+# Every column a list row shows or a list sorts by (the keyset paginator reads the sort key
+# back from the row).
 LIST_FIELDS = (
     "id", "kind", "name", "phone", "email", "company", "city", "level", "status", "owner",
-    "created_at", "updated_at", "acquired_on", "deleted_at",
+    "created_at", "updated_at", "acquired_on", "churned_on", "deleted_at",
 )
+
+
+class ValueSegment(models.TextChoices):
+    """The RFM segments of the customer's purchases over the last 12 months, written by
+    the analytics refresh (`customers_set_value_segments`); blank when the customer bought
+    nothing in that time. Keys and labels are those of `analytics.rfm.SEGMENTS` (a test
+    keeps them equal: this app may not import analytics)."""
+
+    CHAMPIONS = "champions", _("Champions")
+    LOYAL = "loyal", _("Loyal")
+    POTENTIAL_LOYALISTS = "potential_loyalists", _("Potential loyalists")
+    NEW = "new", _("New")
+    PROMISING = "promising", _("Promising")
+    NEED_ATTENTION = "need_attention", _("Need attention")
+    ABOUT_TO_SLEEP = "about_to_sleep", _("About to sleep")
+    AT_RISK = "at_risk", _("At risk")
+    CANNOT_LOSE = "cannot_lose", _("Cannot lose them")
+    HIBERNATING = "hibernating", _("Hibernating")
+    LOST = "lost", _("Lost")
 
 
 class AliveCustomerManager(models.Manager.from_queryset(CustomerQuerySet)):
@@ -161,6 +177,9 @@ class Customer(models.Model):
         WALK_IN = "walk_in", _("Walk-in")
         OTHER = "other", _("Other")
 
+    # Defined at module level so that `Meta` (which cannot see the class body) can use it.
+    ValueSegment = ValueSegment
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PERSON)
     name = models.CharField(_("name"), max_length=200)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender, blank=True)
@@ -193,6 +212,16 @@ class Customer(models.Model):
     marketing_opt_out = models.BooleanField(_("opted out of marketing"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     external_id = models.CharField(_("external ID"), max_length=64, blank=True)
+    # Derived data, not edited: see `customers_set_value_segments`. The database default lets
+    # bulk writers that list their columns (imports, demo data) leave it out.
+    value_segment = models.CharField(
+        _("value segment"), max_length=20, choices=ValueSegment, blank=True, default="",
+        db_default="", editable=False,
+    )
+    value_segment_at = models.DateTimeField(
+        _("value segment since"), null=True, blank=True, editable=False,
+        help_text=_("When the refresh that gave the customer its current value segment ran."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
@@ -255,12 +284,18 @@ class Customer(models.Model):
                 condition=~Q(name=""), name="customer_name_not_empty",
                 violation_error_message=_("A customer needs a name."),
             ),
+            models.CheckConstraint(
+                condition=Q(value_segment__in=["", *ValueSegment.values]),
+                name="customer_value_segment_valid",
+            ),
         ]
         indexes = [
             # Keyset pagination: one index per sort order, the primary key as tie-break.
             _alive("created_at", "id", name="customer_created_idx"),
             _alive("name", "id", name="customer_name_idx"),
             _alive("acquired_on", "id", name="customer_acquired_idx"),
+            models.Index(fields=["churned_on", "id"], name="customer_churned_idx",
+                         condition=Q(deleted_at__isnull=True) & Q(churned_on__isnull=False)),
             _alive("updated_at", "id", name="customer_updated_idx"),
             _alive("level", "id", name="customer_level_idx"),
             _alive("owner", "created_at", "id", name="customer_owner_created_idx"),
@@ -300,6 +335,11 @@ class Customer(models.Model):
             # Joins from tag links check liveness without visiting the table.
             _alive("id", name="customer_alive_id_idx"),
             _alive("owner", "id", name="customer_owner_id_alive_idx"),
+            # The list filtered by value segment, newest first (the default order); customers
+            # without a segment are left out, a large share that the filter rarely asks for.
+            models.Index(fields=["value_segment", "created_at", "id"],
+                         name="customer_segment_created_idx",
+                         condition=Q(deleted_at__isnull=True) & ~Q(value_segment="")),
         ]
 
     def __str__(self) -> str:
@@ -322,113 +362,6 @@ class Customer(models.Model):
     def status_label(self) -> str:
         return self.Status(self.status).label
 
-
-class Product(models.Model):
-    sku = models.CharField(_("SKU"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    category = models.CharField(_("category"), max_length=100, blank=True)
-    list_price = models.DecimalField(
-        _("list price"), max_digits=12, decimal_places=2, default=Decimal("0.00"),
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-
-    class Meta:
-        verbose_name = _("product")
-        verbose_name_plural = _("products")
-        ordering = ["name", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(list_price__gte=0), name="product_price_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.sku})"
-
-
-class PurchaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PurchaseQuerySet:
-        """Purchases of the customers the user may see (deleted customers' purchases hidden)."""
-        customers = Customer.objects.visible_to(user)
-        return self.filter(customer__in=customers)
-
-    def for_list(self) -> PurchaseQuerySet:
-        return self.select_related("product")
-
-
-class Purchase(models.Model):
-    """One transaction line; revenue is Σ amount, with amount = quantity × unit price."""
-
-    class Channel(models.TextChoices):
-        STORE = "store", _("Store")
-        ONLINE = "online", _("Online")
-        PHONE = "phone", _("Phone")
-        SALES_REP = "sales_rep", _("Sales rep")
-        PARTNER = "partner", _("Partner")
-        OTHER = "other", _("Other")
-
-    # Indexed by `purchase_customer_day_idx`, whose first column it is.
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="purchases",
-        db_index=False,
-    )
-    product = models.ForeignKey(
-        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="purchases"
-    )
-    purchased_on = models.DateField(_("purchased on"), default=timezone.localdate)
-    quantity = models.PositiveIntegerField(
-        _("quantity"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1_000_000)]
-    )
-    unit_price = models.DecimalField(
-        _("unit price"), max_digits=12, decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    amount = models.GeneratedField(
-        expression=F("quantity") * F("unit_price"),
-        output_field=models.DecimalField(max_digits=14, decimal_places=2),
-        db_persist=True,
-        verbose_name=_("amount"),
-    )
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel, blank=True)
-    external_id = models.CharField(_("external ID"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True, editable=False,
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-
-    objects = PurchaseQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("purchase")
-        verbose_name_plural = _("purchases")
-        ordering = ["-purchased_on", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_id"], condition=~Q(external_id=""),
-                name="purchase_external_id_unique",
-                violation_error_message=_("Another purchase already has this external ID."),
-            ),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="purchase_quantity_positive"),
-            models.CheckConstraint(
-                condition=Q(unit_price__gte=0), name="purchase_unit_price_not_negative"
-            ),
-        ]
-        indexes = [
-            # A customer's purchases newest first (scanned backwards), and per-customer
-            # aggregates over a date range (analytics) from the index alone, amount included.
-            models.Index(fields=["customer", "purchased_on", "id"], include=["amount"],
-                         name="purchase_customer_day_idx"),
-            # Date ranges (analytics) and the ledger's newest-first order with its tie-break.
-            models.Index(fields=["purchased_on", "id"], name="purchase_date_id_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.product.name} × {self.quantity}"
-
-    def clean(self) -> None:
-        if self.quantity and self.unit_price is not None:
-            if self.quantity * self.unit_price >= MAX_PURCHASE_AMOUNT:
-                raise ValidationError(
-                    _("The amount (quantity × unit price) is too large to record.")
-                )
+    @property
+    def value_segment_label(self) -> str:
+        return self.ValueSegment(self.value_segment).label if self.value_segment else ""

@@ -20,6 +20,7 @@ from customers.views.duplicates import (
     CustomerMergeView,
     DuplicateGroupListView,
 )
+from customers.views.purchases import PurchaseListView
 from customers.views.imports import (
     ImportJobCancelView,
     ImportJobConfirmView,
@@ -36,5 +37,5 @@ __all__ = [
     "CustomerMergeDetailView", "CustomerMergeListView", "CustomerMergeUndoView",
     "CustomerMergeView", "DuplicateGroupListView",
     "ImportJobCancelView", "ImportJobConfirmView", "ImportJobCreateView", "ImportJobDetailView",
-    "ImportJobListView", "ImportJobProblemsView",
+    "ImportJobListView", "ImportJobProblemsView", "PurchaseListView",
 ]

@@ -73,7 +73,7 @@ class CustomerPurchasePanelView(CrmPermissionMixin, HtmxTemplateMixin, TemplateV
     """The purchase history of one customer: a panel on the customer page, or a page alone."""
 
     permission_required = ("customers.view_customer", "customers.view_purchase")
-    template_name = "customers/purchase_list.html"
+    template_name = "customers/customer_purchases.html"
     htmx_partial = "panel"
 
     def get_context_data(self, **kwargs):

@@ -6,14 +6,14 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.test import Client
 from django.utils import timezone
 
 from crm.models import Role, User
 from customers.demo_data import DEMO_PASSWORD, DEMO_USERS, load, vocabulary
 from customers.demo_data.generate import HISTORY_DAYS
-from customers.models import Customer, Product, Purchase, Tag
+from customers.models import Customer, Product, Purchase, SalesTarget, Tag
 from customers.normalization import normalize_email, normalize_phone
 from tests.factories import UserFactory
 
@@ -226,6 +226,7 @@ def test_seed_demo_with_zero_customers_creates_users_and_products_only():
     assert Product.objects.count() > 0
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERS)
     assert Group.objects.get(name=Role.SALES).user_set.count() == 3
+    assert not SalesTarget.objects.exists()  # nothing bought, nothing to aim at
 
 
 def test_seed_demo_rejects_a_negative_customer_count():
@@ -277,3 +278,51 @@ def test_seed_demo_rejects_an_out_of_range_purchase_factor():
     with pytest.raises(CommandError, match="between 0 and 20"):
         seed(purchase_factor=-1)
     assert _row_counts() == (0, 0, 0, 0, 0)
+
+
+def _month(today, offset: int):
+    index = today.year * 12 + today.month - 1 + offset
+    return today.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def test_seed_demo_sets_monthly_targets_for_every_rep_in_line_with_their_sales(seeded):
+    today = timezone.localdate()
+    months = [_month(today, k) for k in range(-load.TARGET_MONTHS_BACK,
+                                              load.TARGET_MONTHS_AHEAD + 1)]
+    manager = User.objects.get(username="manager")
+    assert f"{SalesTarget.objects.count()} sales targets" in seeded
+    for username in ("sales1", "sales2", "sales3"):
+        rep = User.objects.get(username=username)
+        targets = dict(SalesTarget.objects.filter(rep=rep).values_list("month", "amount"))
+        assert sorted(targets) == months  # 24 months back, this month and 3 ahead
+        assert all(amount > 0 for amount in targets.values())
+        last_year = [_month(today, -k) for k in range(1, 13)]
+        actual = Purchase.objects.filter(
+            customer__owner=rep, purchased_on__gte=last_year[-1],
+            purchased_on__lt=_month(today, 0)).aggregate(total=Sum("amount"))["total"]
+        aimed = sum(targets[month] for month in last_year)
+        # Each month's target is that month's sales (three months averaged) within ±30%.
+        assert Decimal("0.75") <= aimed / actual <= Decimal("1.25"), (username, aimed, actual)
+        monthly = actual / 12
+        slack = Decimal("0.3") + Decimal(100) / monthly
+        for month in months[-4:]:  # this month and later: last year's monthly average
+            assert abs(targets[month] / monthly - 1) <= slack, (username, month)
+    assert set(SalesTarget.objects.values_list("created_by", flat=True)) == {manager.pk}
+    assert not SalesTarget.objects.exclude(rep__username__in=["sales1", "sales2", "sales3"])
+
+
+def test_seed_demo_writes_nothing_when_setting_targets_fails(monkeypatch):
+    real = load.sales_target_set
+    calls = []
+
+    def fail_later(**kwargs):
+        calls.append(1)
+        if len(calls) == 30:
+            raise RuntimeError("target refused")
+        return real(**kwargs)
+
+    monkeypatch.setattr(load, "sales_target_set", fail_later)
+    with pytest.raises(RuntimeError, match="target refused"):
+        seed(customers=60)
+    assert _row_counts()[:4] == (0, 0, 0, 0)
+    assert not SalesTarget.objects.exists()

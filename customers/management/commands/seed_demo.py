@@ -66,7 +66,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS(
                 f"Created {result.customers:,} customers, {result.purchases:,} purchases, "
-                f"{result.tags:,} customer tags, {result.products} products and "
+                f"{result.tags:,} customer tags, {result.products} products, "
+                f"{result.targets} sales targets and "
                 f"{len(result.users_created)} users in {result.seconds:.1f}s."
             ))
         self._print_logins()

@@ -1,0 +1,12 @@
+"""The managers' dashboards: figures per page and scope (`figures`), cached (`caching`,
+`pages`), and turned into cards, tables and charts with drill-down links per request
+(`present`, `tables`)."""
+
+from analytics.dashboard.caching import html_key, keep_html
+from analytics.dashboard.pages import (
+    PAGES, SELECTION_PAGE, page_figures, refresh, selection_figures,
+)
+from analytics.dashboard.scope import Scope
+
+__all__ = ["PAGES", "SELECTION_PAGE", "Scope", "html_key", "keep_html", "page_figures", "refresh",
+           "selection_figures"]
