@@ -31,3 +31,25 @@ class QuickSelect(forms.Select):
         return format_html(
             "<select name=\"{}\"{}>{}</select>", name, flatatt(final_attrs), options
         )
+
+
+class QuickInputMixin:
+    """An `<input>` built in Python, like QuickSelect: the form renderer's template include
+    costs about 0.1 ms per field, and a filter bar shows a dozen on every page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        formatted = self.format_value(value)
+        # The same markup as Django's input.html: type, name, value, then the attributes.
+        return format_html(
+            "<input type=\"{}\" name=\"{}\"{}{}>", self.input_type, name,
+            "" if formatted is None else format_html(" value=\"{}\"", formatted),
+            flatatt(self.build_attrs(self.attrs, attrs)),
+        )
+
+
+class QuickTextInput(QuickInputMixin, forms.TextInput):
+    pass
+
+
+class QuickDateInput(QuickInputMixin, forms.DateInput):
+    pass

@@ -14,7 +14,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from crm.widgets import QuickSelect
+from crm.widgets import QuickDateInput, QuickSelect, QuickTextInput
 from customers.models import Customer, Purchase
 
 # The value of the segment filter that means "no segment" (no purchase in the last 12 months).
@@ -27,7 +27,7 @@ SEGMENT_CHOICES = [
 def date_filter(label, **kwargs) -> django_filters.DateFilter:
     """A date filter rendered as the browser's date picker; its value travels as YYYY-MM-DD."""
     return django_filters.DateFilter(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
+        label=label, widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
     )
 
 
@@ -91,7 +91,7 @@ class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Search"),
-        widget=forms.TextInput(
+        widget=QuickTextInput(
             attrs={"type": "search", "placeholder": _("Name, phone, e-mail or company"),
                    "autocomplete": "off"}
         ),
@@ -105,7 +105,8 @@ class CustomerFilter(django_filters.FilterSet):
                                         widget=QuickSelect)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Customer.Source.choices,
                                          empty_label=_("Any source"), widget=QuickSelect)
-    city = django_filters.CharFilter(label=_("City"), method="filter_city")
+    city = django_filters.CharFilter(label=_("City"), method="filter_city",
+                                     widget=QuickTextInput)
     # Choices come from the view (`selectors.tag_choices`): a plain list renders without the
     # server-side cursor a ModelChoiceField iterates with.
     tag = django_filters.ChoiceFilter(
