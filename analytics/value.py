@@ -92,8 +92,13 @@ class BgNbd:
         a = self.a if abs(self.a - 1) > 1e-9 else 1 + 1e-9  # the formula's removable pole
         c = a + b + x - 1
         z = t / (alpha + T + t)
-        # (1 − z)^(r+x) · ₂F₁(r+x, b+x; c; z), rewritten by Euler's transformation.
-        remaining = (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, c, z)
+        # (1 − z)^(r+x) · ₂F₁(r+x, b+x; c; z). Where SciPy cannot evaluate that, the same
+        # value by Euler's transformation, (1 − z)^(a−1) · ₂F₁(a+b−1−r, a−1; c; z); neither
+        # form alone is finite everywhere (the second overflows when a is in the hundreds).
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            direct = (1 - z) ** (r + x) * special.hyp2f1(r + x, b + x, c, z)
+            euler = (1 - z) ** (a - 1) * special.hyp2f1(a + b - 1 - r, a - 1, c, z)
+        remaining = np.where(np.isfinite(direct), direct, euler)
         expected_if_alive = c / (a - 1) * (1 - remaining)
         return expected_if_alive * special.expit(-self._log_dropout_odds(x, t_x, T))
 

@@ -21,7 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Field, Func, QuerySet, Value
+from django.db.models import Field, Func, IntegerField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils.functional import cached_property
 
@@ -94,12 +95,32 @@ class KeysetPage:
         return LAST
 
 
+def _counted(queryset: QuerySet, limit: int) -> QuerySet:
+    # values("pk"): annotations (a list's per-row subqueries) are not part of the count.
+    return queryset.order_by().values("pk")[: limit + 1]
+
+
+def _capped(count: int, limit: int) -> tuple[int, bool]:
+    return (limit, True) if count > limit else (count, False)
+
+
 def capped_count(queryset: QuerySet, limit: int | None = None) -> tuple[int, bool]:
     """(count, capped): an exact count up to `limit`, or (limit, True) when there are more."""
     limit = settings.LIST_COUNT_LIMIT if limit is None else limit
-    # values("pk"): annotations (a list's per-row subqueries) are not part of the count.
-    count = queryset.order_by().values("pk")[: limit + 1].count()
-    return (limit, True) if count > limit else (count, False)
+    return _capped(_counted(queryset, limit).count(), limit)
+
+
+# The page query's extra column holding the capped count of the whole list.
+COUNT_COLUMN = "keyset_capped_count"
+
+
+def with_capped_count(queryset: QuerySet, of: QuerySet, limit: int) -> QuerySet:
+    """`queryset` with a column holding the capped count of `of`: PostgreSQL computes the
+    uncorrelated subquery once per statement, so a page and its count take one round trip."""
+    sql, params = _counted(of, limit).query.sql_with_params()
+    return queryset.annotate(**{COUNT_COLUMN: RawSQL(
+        f"SELECT count(*) FROM ({sql}) AS capped", params, output_field=IntegerField()
+    )})
 
 
 class KeysetPaginator:
@@ -162,6 +183,9 @@ class KeysetPaginator:
                 queryset = self._seek(queryset, cursor.values, forward=not backwards)
             except (ValidationError, ValueError, TypeError, OverflowError):
                 return self.page(None, count=count)
+        limit = settings.LIST_COUNT_LIMIT
+        if count is None:
+            queryset = with_capped_count(queryset, of=self.queryset, limit=limit)
         rows = list(queryset[: self.per_page + 1])
         if not rows and cursor.values:
             # The rows beyond the cursor are gone (deleted, reassigned): start again.
@@ -174,13 +198,12 @@ class KeysetPaginator:
         else:
             has_next, has_previous = more, cursor.direction == NEXT
         capped = False
-        if count is None and not more and cursor.direction in (FIRST, LAST):
-            # The first or last page holds every row, so no count query is needed.
-            count = len(rows)
-            if count > settings.LIST_COUNT_LIMIT:
-                count, capped = settings.LIST_COUNT_LIMIT, True
         if count is None:
-            count, capped = capped_count(self.queryset)
+            first = rows[0] if rows else None
+            found = 0 if first is None else (
+                first[COUNT_COLUMN] if isinstance(first, dict) else getattr(first, COUNT_COLUMN)
+            )
+            count, capped = _capped(found, limit)
         return KeysetPage(
             object_list=rows,
             has_next=has_next,

@@ -24,6 +24,12 @@ SEGMENT_CHOICES = [
 ]
 
 
+def fixed(choices):
+    """`choices` behind a function: form fields deep-copy a choice list on every request
+    (lazy labels and all), but only pass a function along."""
+    return lambda: choices
+
+
 def date_filter(label, **kwargs) -> django_filters.DateFilter:
     """A date filter rendered as the browser's date picker; its value travels as YYYY-MM-DD."""
     return django_filters.DateFilter(
@@ -96,14 +102,14 @@ class CustomerFilter(django_filters.FilterSet):
                    "autocomplete": "off"}
         ),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices,
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=fixed(Customer.Status.choices),
                                          empty_label=_("Any status"), widget=QuickSelect)
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=Customer.Level.choices,
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=fixed(Customer.Level.choices),
                                         empty_label=_("Any level"), widget=QuickSelect)
     # Choices come from the view's (id, name) list of owners (shared with the reassign form).
     owner = django_filters.ChoiceFilter(label=_("Owner"), choices=[], empty_label=_("Any owner"),
                                         widget=QuickSelect)
-    source = django_filters.ChoiceFilter(label=_("Source"), choices=Customer.Source.choices,
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=fixed(Customer.Source.choices),
                                          empty_label=_("Any source"), widget=QuickSelect)
     city = django_filters.CharFilter(label=_("City"), method="filter_city",
                                      widget=QuickTextInput)
@@ -121,7 +127,7 @@ class CustomerFilter(django_filters.FilterSet):
     bought_from = date_filter(_("Bought from"), method="filter_bought")
     bought_to = date_filter(_("Bought until"), method="filter_bought")
     segment = django_filters.ChoiceFilter(
-        label=_("Value segment"), choices=SEGMENT_CHOICES, empty_label=_("Any segment"),
+        label=_("Value segment"), choices=fixed(SEGMENT_CHOICES), empty_label=_("Any segment"),
         method="filter_segment", widget=QuickSelect,
     )
     sort = django_filters.ChoiceFilter(
@@ -129,7 +135,7 @@ class CustomerFilter(django_filters.FilterSet):
         method="filter_sort",
         empty_label=None,
         widget=QuickSelect,
-        choices=[
+        choices=fixed([
             ("-created", _("Newest first")),
             ("created", _("Oldest first")),
             ("name", _("Name A–Z")),
@@ -138,7 +144,7 @@ class CustomerFilter(django_filters.FilterSet):
             ("-churned", _("Recently churned")),
             ("-updated", _("Recently updated")),
             ("level", _("Level A–D")),
-        ],
+        ]),
     )
 
     ADVANCED = ("acquired_from", "acquired_to", "churned_from", "churned_to", "active_on",
@@ -157,9 +163,9 @@ class CustomerFilter(django_filters.FilterSet):
                 data = data.copy()
                 data["sort"] = natural
         super().__init__(data, *args, **kwargs)
-        self.filters["tag"].extra["choices"] = list(tags)
+        self.filters["tag"].extra["choices"] = fixed(list(tags))
         if user.sees_all_records:
-            self.filters["owner"].extra["choices"] = [(str(pk), name) for pk, name in owners]
+            self.filters["owner"].extra["choices"] = fixed([(str(pk), name) for pk, name in owners])
         else:
             del self.filters["owner"]
         self.form.fields["sort"].required = False
@@ -238,9 +244,9 @@ class PurchaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, owners=(), products=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["product"].extra["choices"] = list(products)
+        self.filters["product"].extra["choices"] = fixed(list(products))
         if user.sees_all_records:
-            self.filters["owner"].extra["choices"] = [(str(pk), name) for pk, name in owners]
+            self.filters["owner"].extra["choices"] = fixed([(str(pk), name) for pk, name in owners])
         else:
             del self.filters["owner"]
         _style(self.form)

@@ -108,6 +108,18 @@ def test_conditional_expectations_add_up_to_what_customers_then_buy():
     assert expected[frequent].sum() == pytest.approx(later[frequent].sum(), rel=0.08)
 
 
+def test_forecasts_stay_right_when_customers_almost_never_drop_out():
+    # Parameters a small ledger fitted (a and b in the thousands): one of the two forms of
+    # the hypergeometric term overflows there, and the forecast fell back to the other.
+    loyal = BgNbd(r=3.0, alpha=160.0, a=970.0, b=2550.0)
+    rng = np.random.default_rng(5)
+    ages = rng.uniform(100, 400, 20_000).round()
+    x, t_x, later = simulate(loyal, ages, rng, horizon=365)
+    expected = loyal.expected_purchases(365, x, t_x, ages)
+    assert np.all(np.isfinite(expected))
+    assert expected.sum() == pytest.approx(later.sum(), rel=0.04)
+
+
 def test_frequent_recent_buyers_expect_more_than_long_inactive_ones():
     recent = TRUE.expected_purchases(365, 12, 360, 365)
     inactive = TRUE.expected_purchases(365, 12, 30, 365)

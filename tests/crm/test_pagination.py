@@ -84,7 +84,7 @@ def test_capped_count(customers):
     assert capped_count(Customer.objects.all(), limit=10) == (10, True)
 
 
-def test_page_holding_every_row_is_counted_without_a_query(customers, django_assert_num_queries):
+def test_page_holding_every_row_is_counted_in_its_own_query(customers, django_assert_num_queries):
     paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=25)
     with django_assert_num_queries(1):
         page = paginator.page(None)
@@ -93,10 +93,29 @@ def test_page_holding_every_row_is_counted_without_a_query(customers, django_ass
         assert paginator.page(LAST).count == 23
 
 
-def test_a_fuller_list_is_counted_by_query(customers, django_assert_num_queries):
-    with django_assert_num_queries(2):
+def test_a_fuller_list_is_counted_in_the_page_query(customers, django_assert_num_queries):
+    with django_assert_num_queries(1) as queries:
         page = KeysetPaginator(Customer.objects.order_by("name"), per_page=10).page(None)
     assert (page.count, page.has_next) == (23, True)
+    assert "count(*)" in queries.captured_queries[0]["sql"]
+
+
+def test_every_page_counts_the_whole_list_not_what_follows_the_cursor(customers, settings):
+    settings.LIST_COUNT_LIMIT = 20
+    paginator = KeysetPaginator(Customer.objects.order_by("name"), per_page=10)
+    first = paginator.page(None)
+    second = paginator.page(first.next_cursor)
+    third = paginator.page(second.next_cursor)
+    assert [(p.count, p.count_is_capped) for p in (first, second, third)] == [(20, True)] * 3
+    settings.LIST_COUNT_LIMIT = 1000
+    assert paginator.page(second.next_cursor).count == 23
+    assert paginator.page(second.previous_cursor).count == 23
+
+
+def test_an_empty_list_counts_zero(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        page = KeysetPaginator(Customer.objects.order_by("name"), per_page=10).page(None)
+    assert (page.count, page.count_is_capped, page.object_list) == (0, False, [])
 
 
 def test_value_rows_page_like_instances(customers):

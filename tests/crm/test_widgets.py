@@ -32,3 +32,25 @@ def test_quick_select_renders_like_djangos_select_apart_from_whitespace():
         return "".join(html.split())
 
     assert squash(ours) == squash(stock)
+
+
+def test_quick_inputs_escape_values_and_attributes_like_flatatt():
+    from django.forms.utils import flatatt
+
+    from crm.widgets import QuickTextInput, _attrs
+
+    attrs = {"placeholder": 'Say "hi" <b>', "required": True, "disabled": False,
+             "autocomplete": None, "data-x": 3, "autofocus": True}
+    assert _attrs(attrs) == str(flatatt(attrs))
+    html = QuickTextInput(attrs={"class": "form-control"}).render("q", "<x> & 'y'")
+    assert html == ('<input type="text" name="q" value="&lt;x&gt; &amp; &#x27;y&#x27;"'
+                    ' class="form-control">')
+    assert QuickTextInput().render("q", None) == '<input type="text" name="q">'
+
+
+def test_quick_select_takes_choices_from_a_function():
+    field = forms.ChoiceField(choices=lambda: [("1", "One"), ("2", "Two & more")],
+                              widget=QuickSelect)
+    html = field.widget.render("n", "2")
+    assert html == ('<select name="n"><option value="1">One</option>'
+                    '<option value="2" selected>Two &amp; more</option></select>')
