@@ -130,8 +130,13 @@ class KeysetPaginator:
     the seek is a single row comparison that one composite index answers.
     """
 
-    def __init__(self, queryset: QuerySet, per_page: int | None = None) -> None:
+    def __init__(self, queryset: QuerySet, per_page: int | None = None, *,
+                 count_with_rows: bool = True) -> None:
+        """`count_with_rows`: count the list in the page's own query (one round trip). Pass
+        False when the filter itself is the expensive part (a trigram search): the count is
+        then a second query, made only when the page does not hold every row."""
         self.per_page = per_page or settings.LIST_PAGE_SIZE
+        self.count_with_rows = count_with_rows
         ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["-pk"])
         descending = {key.startswith("-") for key in ordering}
         if len(descending) != 1:
@@ -184,7 +189,8 @@ class KeysetPaginator:
             except (ValidationError, ValueError, TypeError, OverflowError):
                 return self.page(None, count=count)
         limit = settings.LIST_COUNT_LIMIT
-        if count is None:
+        counted_with_rows = count is None and self.count_with_rows
+        if counted_with_rows:
             queryset = with_capped_count(queryset, of=self.queryset, limit=limit)
         rows = list(queryset[: self.per_page + 1])
         if not rows and cursor.values:
@@ -198,12 +204,17 @@ class KeysetPaginator:
         else:
             has_next, has_previous = more, cursor.direction == NEXT
         capped = False
-        if count is None:
+        if counted_with_rows:
             first = rows[0] if rows else None
             found = 0 if first is None else (
                 first[COUNT_COLUMN] if isinstance(first, dict) else getattr(first, COUNT_COLUMN)
             )
             count, capped = _capped(found, limit)
+        elif count is None and not more and cursor.direction in (FIRST, LAST):
+            # The first or last page holds every row: they are the count.
+            count, capped = _capped(len(rows), limit)
+        elif count is None:
+            count, capped = capped_count(self.queryset, limit)
         return KeysetPage(
             object_list=rows,
             has_next=has_next,

@@ -182,6 +182,12 @@ class CustomerFilter(django_filters.FilterSet):
         return [self.form[name] for name in self.ADVANCED]
 
     @property
+    def searching(self) -> bool:
+        """Whether the list is filtered by free text (a valid, non-blank `q`)."""
+        return bool(self.is_bound and self.form.is_valid()
+                    and (self.form.cleaned_data.get("q") or "").strip())
+
+    @property
     def advanced_in_use(self) -> int:
         """How many advanced filters the request sets (the section opens when any is)."""
         return sum(1 for name in self.ADVANCED if (self.data or {}).get(name))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, Func, OuterRef, Q, Value
-from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, models
+from django.db.models import F, Func, Q, Value
+from django.contrib.postgres.fields import ArrayField
+from django.db.models.expressions import RawSQL
 from django.contrib.postgres.indexes import OpClass
 from django.db.models.functions import Cast, Concat, Lower, Upper
 from django.urls import reverse
@@ -58,6 +59,20 @@ class Tag(models.Model):
         return self.name
 
 
+def _tag_names_sql() -> str:
+    """ARRAY(the names of the tags of the customer in the outer query, in name order)."""
+    q = connection.ops.quote_name
+    link = Customer.tags.through._meta
+    tag = Tag._meta
+    return (
+        f"ARRAY(SELECT t.{q(tag.get_field('name').column)} FROM {q(tag.db_table)} t"
+        f" JOIN {q(link.db_table)} ct ON ct.{q(link.get_field('tag').column)} = t.{q(tag.pk.column)}"
+        f" WHERE ct.{q(link.get_field('customer').column)} = "
+        f"{q(Customer._meta.db_table)}.{q(Customer._meta.pk.column)}"
+        f" ORDER BY t.{q(tag.get_field('name').column)})"
+    )
+
+
 class CustomerQuerySet(models.QuerySet):
     def alive(self) -> CustomerQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -106,8 +121,16 @@ class CustomerQuerySet(models.QuerySet):
         (the tags as one array column, which costs a fraction of `prefetch_related`:
         PostgreSQL evaluates it for the page's rows only, after LIMIT). Dicts, not instances:
         the table renders several times faster from them (see `customers.rows`)."""
-        tag_names = Tag.objects.filter(customers=OuterRef("pk")).order_by("name").values("name")
-        return self.values(*LIST_FIELDS).annotate(tag_names=ArraySubquery(tag_names))
+        return self.values(*LIST_FIELDS).with_tag_names()
+
+    def with_tag_names(self) -> CustomerQuerySet:
+        """`tag_names`: the names of the customer's tags in name order, as one array column.
+
+        Written in SQL: the ORM's equivalent (`ArraySubquery` over `Tag`) took longer to
+        build and compile than the query takes to run. It names the customer table itself,
+        so the queryset must not join customers a second time."""
+        return self.annotate(tag_names=RawSQL(_tag_names_sql(), (), output_field=ArrayField(
+            models.CharField())))
 
 
 # Every column a list row shows or a list sorts by (the keyset paginator reads the sort key

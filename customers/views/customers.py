@@ -44,8 +44,10 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
         user = self.request.user
         owners = selectors.owner_choices() if user.sees_all_records else []
         filterset = customer_filter(self.request, owners)
-        page = selectors.customer_page(user=user, customers=filterset.qs,
-                                       cursor=self.request.GET.get("cursor"), owners=owners)
+        page = selectors.customer_page(
+            user=user, customers=filterset.qs, cursor=self.request.GET.get("cursor"),
+            owners=owners, searching=filterset.searching,
+        )
         return super().get_context_data(
             filter=filterset,
             page=page,
@@ -60,10 +62,11 @@ class CustomerDetailView(CrmPermissionMixin, TemplateView):
     template_name = "customers/customer_detail.html"
 
     def get_context_data(self, **kwargs):
-        customer = selectors.customer_get(user=self.request.user, pk=self.kwargs["pk"])
+        customer, summary = selectors.customer_with_summary(
+            user=self.request.user, pk=self.kwargs["pk"], tags=True)
         return super().get_context_data(
             customer=customer,
-            summary=selectors.customer_purchase_summary(customer=customer),
+            summary=summary,
             panels=[(panel, panel.url_for(customer.pk)) for panel in panels_for(self.request.user)],
             **kwargs,
         )
@@ -77,9 +80,9 @@ class CustomerPurchasePanelView(CrmPermissionMixin, HtmxTemplateMixin, TemplateV
     htmx_partial = "panel"
 
     def get_context_data(self, **kwargs):
-        customer = selectors.customer_get(user=self.request.user, pk=self.kwargs["pk"])
+        customer, summary = selectors.customer_with_summary(user=self.request.user,
+                                                            pk=self.kwargs["pk"])
         purchases = selectors.customer_purchases(user=self.request.user, customer=customer)
-        summary = selectors.customer_purchase_summary(customer=customer)
         page = KeysetPaginator(purchases, per_page=10).page(
             self.request.GET.get("cursor"), count=summary.count
         )

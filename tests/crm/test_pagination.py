@@ -112,6 +112,18 @@ def test_every_page_counts_the_whole_list_not_what_follows_the_cursor(customers,
     assert paginator.page(second.previous_cursor).count == 23
 
 
+def test_a_list_counted_apart_counts_only_when_a_page_cannot_hold_it(
+        customers, django_assert_num_queries):
+    by_name = Customer.objects.order_by("name")
+    with django_assert_num_queries(1):
+        page = KeysetPaginator(by_name, per_page=25, count_with_rows=False).page(None)
+    assert (page.count, page.count_is_capped) == (23, False)
+    with django_assert_num_queries(2) as queries:
+        page = KeysetPaginator(by_name, per_page=10, count_with_rows=False).page(None)
+    assert page.count == 23
+    assert "count(*)" not in queries.captured_queries[0]["sql"].lower()
+
+
 def test_an_empty_list_counts_zero(db, django_assert_num_queries):
     with django_assert_num_queries(1):
         page = KeysetPaginator(Customer.objects.order_by("name"), per_page=10).page(None)

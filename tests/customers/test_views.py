@@ -172,8 +172,16 @@ class TestList:
         client.get(LIST)  # warm the session and the cached choice lists and permissions
         # Session, user, and the page's rows with their tags and the capped count.
         with django_assert_max_num_queries(3):
-            response = client.get(LIST, {"q": "example", "sort": "name"})
+            response = client.get(LIST, {"sort": "name"})
         assert len(response.context["page"].object_list) == 25
+        # A search counts in a query of its own, and only when one page cannot hold it.
+        with django_assert_max_num_queries(4):
+            response = client.get(LIST, {"q": "example", "sort": "name"})
+        assert response.context["page"].count == 60
+        CustomerFactory(owner=rep, name="Zebulon Quartz")
+        with django_assert_max_num_queries(3):
+            response = client.get(LIST, {"q": "Zebulon"})
+        assert response.context["page"].count == 1
 
 
     def test_rows_show_owner_labels_and_links(self, manager, rep, client_for):
@@ -200,6 +208,25 @@ class TestList:
 
 
 class TestDetail:
+    def test_summary_is_exact_and_names_the_first_and_last_days(self, rep, client_for):
+        customer = CustomerFactory(owner=rep)
+        for day, price in ((date(2024, 3, 9), "0.10"), (date(2023, 1, 2), "0.20"),
+                           (date(2024, 12, 31), "1234567.89")):
+            PurchaseFactory(customer=customer, quantity=1, unit_price=Decimal(price),
+                            purchased_on=day)
+        PurchaseFactory(quantity=1, unit_price=Decimal("99.00"))  # someone else's
+        summary = client_for(rep).get(detail(customer)).context["summary"]
+        assert (summary.count, summary.revenue) == (3, Decimal("1234568.19"))
+        assert (summary.first_on, summary.last_on) == (date(2023, 1, 2), date(2024, 12, 31))
+
+    def test_a_customer_without_purchases_or_tags(self, rep, client_for):
+        customer = CustomerFactory(owner=rep, tags=[])
+        response = client_for(rep).get(detail(customer))
+        summary = response.context["summary"]
+        assert (summary.count, summary.revenue, summary.first_on, summary.last_on) == (
+            0, Decimal("0.00"), None, None)
+        assert list(response.context["customer"].tag_names) == []
+
     def test_shows_profile_summary_and_panels(self, rep, client_for):
         customer = CustomerFactory(owner=rep, name="详情客户", tags=["VIP"])
         PurchaseFactory(customer=customer, quantity=2, unit_price=Decimal("10.00"))
@@ -217,8 +244,11 @@ class TestDetail:
         PurchaseFactory.create_batch(40, customer=customer)
         client = client_for(rep)
         client.get(detail(customer))
-        with django_assert_max_num_queries(9):
-            client.get(detail(customer))
+        # Session, user, and the customer with its tags and purchase totals.
+        with django_assert_max_num_queries(3):
+            response = client.get(detail(customer))
+        assert response.context["summary"].count == 40
+        assert list(response.context["customer"].tag_names) == ["a", "b", "c"]
 
     def test_purchase_panel_fragment_and_page(self, rep, client_for, htmx_headers,
                                               django_assert_max_num_queries):
@@ -227,7 +257,8 @@ class TestDetail:
         url = reverse("customers:purchase_panel", args=[customer.pk])
         client = client_for(rep)
         client.get(url)
-        with django_assert_max_num_queries(9):
+        # Session, user, the customer with its purchase totals, the page of purchases.
+        with django_assert_max_num_queries(4):
             fragment = client.get(url, headers=htmx_headers)
         assert "<html" not in fragment.content.decode()
         assert len(fragment.context["page"].object_list) == 10
