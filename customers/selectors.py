@@ -126,13 +126,17 @@ def _with_purchase_summary(customers: QuerySet[Customer]) -> QuerySet[Customer]:
 
 
 def customer_with_summary(
-    *, user: User, pk: int, tags: bool = False,
+    *, user: User, pk: int, profile: bool = False,
 ) -> tuple[Customer, PurchaseSummary]:
-    """One live customer the user may see (or 404) and its purchase totals, in one query;
-    with `tags`, its tag names too (`customer.tag_names`, in name order)."""
-    customers = _with_purchase_summary(Customer.objects.visible_to(user).select_related("owner"))
-    if tags:
-        customers = customers.with_tag_names()
+    """One live customer the user may see (or 404) and its purchase totals, in one query.
+    With `profile`, the whole customer with its owner and tag names (`customer.tag_names`,
+    in name order); without, its id and name only."""
+    customers = Customer.objects.visible_to(user)
+    if profile:
+        customers = customers.select_related("owner").with_tag_names()
+    else:
+        customers = customers.only("id", "name")
+    customers = _with_purchase_summary(customers)
     customer = get_object_or_404(customers, pk=pk)
     totals = customer.purchase_summary
     if not totals["count"]:

@@ -63,7 +63,7 @@ class CustomerDetailView(CrmPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         customer, summary = selectors.customer_with_summary(
-            user=self.request.user, pk=self.kwargs["pk"], tags=True)
+            user=self.request.user, pk=self.kwargs["pk"], profile=True)
         return super().get_context_data(
             customer=customer,
             summary=summary,

@@ -1,7 +1,7 @@
 from django.template import engines
 from django.utils import translation
 
-from customers.templatetags.customer_rows import customer_rows
+from customers.templatetags.customer_tables import customer_rows
 
 
 def row(**kwargs) -> dict:
@@ -34,8 +34,32 @@ def test_companies_get_an_icon_and_rows_without_owner_a_dash():
 
 def test_rows_and_header_have_the_same_columns():
     template = engines["django"].from_string(
-        "{% load customer_rows %}{% customer_rows rows selectable %}")
+        "{% load customer_tables %}{% customer_rows rows selectable %}")
     for selectable, columns in ((True, 10), (False, 9)):
         html = template.render({"rows": [row(), row(id=8)], "selectable": selectable})
         assert html.count("<tr>") == 2
         assert html.count("<td") == 2 * columns
+
+
+def test_purchase_rows_format_money_dates_and_escape(db):
+    import datetime as dt
+    from decimal import Decimal
+
+    from tests.factories import CustomerFactory, ProductFactory, PurchaseFactory
+
+    from customers.templatetags.customer_tables import purchase_rows
+
+    customer = CustomerFactory(name="<i>Zhou</i>")
+    product = ProductFactory(name="Tea & cups", sku="T-1")
+    purchase = PurchaseFactory(customer=customer, product=product, quantity=1200,
+                               unit_price=Decimal("1234.5"), purchased_on=dt.date(2024, 3, 9),
+                               channel="")
+    with translation.override("en"):
+        alone = purchase_rows([purchase])
+        listed = purchase_rows([purchase], True)
+    assert "Tea &amp; cups" in alone and "T-1" in alone
+    assert ">1,200<" in alone and ">1,234.50<" in alone and ">1,481,400.00<" in alone
+    assert "<td>03/09/2024</td>" in alone and ">—<" in alone
+    assert "Zhou" not in alone
+    assert f'<a href="{customer.get_absolute_url()}">&lt;i&gt;Zhou&lt;/i&gt;</a>' in listed
+    assert listed.count("<td") == alone.count("<td") + 1
