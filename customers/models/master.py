@@ -10,7 +10,7 @@ from django.db.models import F, Func, Q, Value
 from django.contrib.postgres.fields import ArrayField
 from django.db.models.expressions import RawSQL
 from django.contrib.postgres.indexes import OpClass
-from django.db.models.functions import Cast, Concat, Lower, Upper
+from django.db.models.functions import Cast, Collate, Concat, Lower, Reverse, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,18 @@ def similar_name_key() -> Func:
         function="regexp_replace", output_field=models.TextField(),
     )
     return Concat("city", Value("/"), simplified, output_field=models.TextField())
+
+
+def email_local_part_reversed() -> Collate:
+    """The part of the normalized e-mail before the @, reversed, in byte order (collation C).
+
+    A search for `zhang336@` means a local part ending in `zhang336`: a prefix of this key,
+    which a btree index answers at once. The trigram index cannot narrow such a term well:
+    its trigrams (`zha`, `han`, `ang`…) are common to a large share of addresses.
+    """
+    local = Func(F("email_normalized"), Value("@"), Value(1), function="split_part",
+                 output_field=models.TextField())
+    return Collate(Reverse(local), "C")
 
 
 class Tag(models.Model):
@@ -97,7 +109,14 @@ class CustomerQuerySet(models.QuerySet):
         if not term:
             return self
         if "@" in term:
-            return self.filter(email_normalized__contains=term.lower())
+            term = term.lower()
+            local, at, _domain = term.partition("@")
+            if local and "@" not in _domain:
+                # The local part ends with what comes before the @: a prefix of the reversed
+                # local part (an index range); the whole term still has to appear.
+                return self.alias(email_local_reversed=email_local_part_reversed()).filter(
+                    email_local_reversed__startswith=local[::-1], email_normalized__contains=term)
+            return self.filter(email_normalized__contains=term)
         digits = digits_only(term)
         if _PHONE_FRAGMENT.match(term) and len(digits) >= 3:
             match = Q(phone_normalized__contains=digits)
@@ -328,13 +347,9 @@ class Customer(models.Model):
             _alive("source", name="customer_source_idx"),
             models.Index(fields=["deleted_at"], name="customer_deleted_idx",
                          condition=Q(deleted_at__isnull=False)),
-            # Duplicate detection and exact lookups.
-            models.Index(fields=["phone_normalized"], name="customer_phone_norm_idx",
-                         condition=~Q(phone_normalized="")),
-            models.Index(fields=["email_normalized"], name="customer_email_norm_idx",
-                         condition=~Q(email_normalized="")),
-            # The duplicates page groups live customers by these keys in key order, so each
-            # page of groups is read from an index (index-only for phone and e-mail).
+            # Duplicate warnings look live customers up by these keys; the duplicates page
+            # groups them in key order, so each page of groups is read from an index
+            # (index-only for phone and e-mail).
             models.Index(fields=["phone_normalized"], name="customer_phone_dup_idx",
                          condition=Q(deleted_at__isnull=True) & ~Q(phone_normalized="")),
             models.Index(fields=["email_normalized"], name="customer_email_dup_idx",
@@ -352,6 +367,8 @@ class Customer(models.Model):
                 OpClass(Upper(Cast("company", models.TextField())), name="text_pattern_ops"),
                 name="customer_company_prefix_idx",
             ),
+            # E-mail searches with an @ (`CustomerQuerySet.search`); not partial, as above.
+            models.Index(email_local_part_reversed(), name="customer_email_local_rev_idx"),
             # Capped counts under the list filters become index-only scans.
             _alive("status", "level", "source", "city", name="customer_filter_idx"),
             _alive("owner", "status", "level", "source", "city", name="customer_owner_filter_idx"),

@@ -94,6 +94,12 @@ class TestSearch:
             ("010-6552", {"office"}),      # national form with the trunk 0
             ("0123", set()),               # a short fragment is taken as typed, 0 included
             ("alice@", {"alice"}),         # e-mail fragment
+            ("fang@", {"wang"}),           # the end of the local part
+            ("FANG@EXAMPLE", {"wang"}),    # …and the start of the domain
+            ("wang@", set()),              # the local part must end there
+            ("fang@corp", set()),
+            ("@smith.org", {"alice"}),     # a domain alone
+            ("a@b@c", set()),
             ("SMITH", {"alice"}),          # case-insensitive
             ("mith", {"alice"}),           # inside a word, three letters or more
             ("corp.com", {"zhang"}),
@@ -104,3 +110,17 @@ class TestSearch:
     def test_search_finds_by_name_company_phone_or_email(self, people, term, expected):
         found = set(Customer.objects.search(term))
         assert found == {people[key] for key in expected}
+
+    def test_an_email_term_is_a_range_of_the_reversed_local_part_index(self, people):
+        from django.db import connection
+
+        query = Customer.all_objects.search("fang@example").order_by().values("id")
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # A handful of rows: make the planner show which index can answer the term.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "customer_email_local_rev_idx" in plan
+        assert "Index Cond" in plan
