@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import (
     BooleanField, Count, F, Func, JSONField, OuterRef, Q, QuerySet, Sum, Window,
 )
@@ -216,6 +216,12 @@ def purchase_page(
 TAGS_CACHE = "customers:tags"
 OWNERS_CACHE = "customers:owners"
 PRODUCTS_CACHE = "customers:products"
+
+
+def choices_version() -> str:
+    """Changes whenever the owner or tag choice lists may have: part of the cache key of HTML
+    built from them (the customer list's filter form)."""
+    return f"{caching.generation(OWNERS_CACHE)}.{caching.generation(TAGS_CACHE)}"
 
 
 def tag_choices() -> list[tuple[str, str]]:

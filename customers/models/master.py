@@ -110,8 +110,8 @@ class CustomerQuerySet(models.QuerySet):
             return self
         if "@" in term:
             term = term.lower()
-            local, at, _domain = term.partition("@")
-            if local and "@" not in _domain:
+            local, _, domain = term.partition("@")
+            if local and "@" not in domain:
                 # The local part ends with what comes before the @: a prefix of the reversed
                 # local part (an index range); the whole term still has to appear.
                 return self.alias(email_local_reversed=email_local_part_reversed()).filter(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView, View
@@ -35,6 +36,15 @@ def customer_filter(request, owners) -> CustomerFilter:
     )
 
 
+def filters_fragment_key(request) -> str:
+    """Everything the list's filter form HTML depends on: the language, whether the owner
+    filter shows, the versions of the owner and tag lists, and the query (but the cursor)."""
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return "|".join([get_language(), str(int(request.user.sees_all_records)),
+                     selectors.choices_version(), query.urlencode()])
+
+
 class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
     permission_required = "customers.view_customer"
     template_name = "customers/customer_list.html"
@@ -53,6 +63,9 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
             page=page,
             can_reassign=user.has_perm("customers.reassign_customer"),
             owners=owners,
+            # The filter form's HTML is cached (it takes longer to build than the rows).
+            filters_key=filters_fragment_key(self.request),
+            filters_seconds=settings.CHOICES_CACHE_SECONDS,
             **kwargs,
         )
 

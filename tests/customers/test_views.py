@@ -1,4 +1,5 @@
 from datetime import date
+from unittest import mock
 from decimal import Decimal
 
 import pytest
@@ -205,6 +206,34 @@ class TestList:
         newcomer.groups.clear()
         form = client.get(LIST).context["filter"].form
         assert (str(newcomer.pk), "New Comer") not in form.fields["owner"].choices
+
+    def test_the_filter_form_html_is_cached_and_follows_its_inputs(self, manager, rep,
+                                                                   client_for):
+        from crm.widgets import QuickSelect
+
+        client = client_for(manager)
+        first = client.get(LIST, {"status": "active"}).content.decode()
+        with mock.patch.object(QuickSelect, "render", autospec=True,
+                               side_effect=QuickSelect.render) as rendered:
+            again = client.get(LIST, {"status": "active", "cursor": "x"}).content.decode()
+            assert rendered.call_count == 0  # the same form, from the cache
+            other = client.get(LIST, {"status": "churned"}).content.decode()
+            assert rendered.call_count > 0
+        form = '<form method="get"'
+        assert again[again.index(form):again.index("</form>")] == first[
+            first.index(form):first.index("</form>")]
+        assert '<option value="churned" selected>' in other
+        assert '<option value="active" selected>' in first
+        # A new tag and a new owner show at once; so does another language.
+        TagFactory(name="新标签")
+        SalesRepFactory(username="newcomer", first_name="New", last_name="Comer")
+        body = client.get(LIST, {"status": "active"}).content.decode()
+        assert "新标签" in body and "New Comer" in body
+        client.cookies["django_language"] = "zh-hans"
+        assert "全部状态" in client.get(LIST, {"status": "active"}).content.decode()
+        # A rep (no owner filter) does not get the manager's form.
+        assert 'name="owner"' not in client_for(rep).get(
+            LIST, {"status": "active"}).content.decode().split("</form>")[0]
 
 
 class TestDetail:
