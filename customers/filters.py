@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.widgets import QuickDateInput, QuickSelect, QuickTextInput
 from customers.models import Customer, Purchase
+from customers.models.master import TRIGRAM_SEARCHES, search_kind
 
 # The value of the segment filter that means "no segment" (no purchase in the last 12 months).
 NO_SEGMENT = "none"
@@ -182,10 +183,13 @@ class CustomerFilter(django_filters.FilterSet):
         return [self.form[name] for name in self.ADVANCED]
 
     @property
-    def searching(self) -> bool:
-        """Whether the list is filtered by free text (a valid, non-blank `q`)."""
-        return bool(self.is_bound and self.form.is_valid()
-                    and (self.form.cleaned_data.get("q") or "").strip())
+    def trigram_search(self) -> bool:
+        """Whether the list is filtered by a free-text term that scans a trigram index (its
+        cost is that scan, and most such searches find a handful of rows)."""
+        if not (self.is_bound and self.form.is_valid()):
+            return False
+        term = (self.form.cleaned_data.get("q") or "").strip()
+        return search_kind(term) in TRIGRAM_SEARCHES
 
     @property
     def advanced_in_use(self) -> int:

@@ -36,13 +36,13 @@ def customer_list(*, user: User) -> QuerySet[Customer]:
 
 def customer_page(
     *, user: User, customers: QuerySet[Customer], cursor: str | None,
-    owners: list[tuple[int, str]], searching: bool = False,
+    owners: list[tuple[int, str]], count_apart: bool = False,
 ) -> KeysetPage:
     """One page of `customers` (already limited to what `user` may see) as finished list rows
-    (`customers.rows`); `owners` are the (id, name) pairs the page already shows. When
-    `searching` (free text), the count is a query of its own, made only if the first page
-    does not hold every match: a search's index scan is its cost, and most find a few rows."""
-    page = KeysetPaginator(customers.for_list(), count_with_rows=not searching).page(cursor)
+    (`customers.rows`); `owners` are the (id, name) pairs the page already shows. With
+    `count_apart` (a trigram search: its index scan is its cost, and most find a few rows),
+    the count is a query of its own, made only if the first page does not hold every match."""
+    page = KeysetPaginator(customers.for_list(), count_with_rows=not count_apart).page(cursor)
     owner_names = dict(owners) if owners else {user.pk: str(user)}
     page.object_list = rows.finish(page.object_list, owner_names=owner_names)
     return page

@@ -85,6 +85,26 @@ def _tag_names_sql() -> str:
     )
 
 
+def search_kind(term: str) -> str:
+    """How `CustomerQuerySet.search` reads a (stripped) term: "none" (blank), "email_local"
+    (an @ after a local-part fragment: an index range), "email" (other terms with an @),
+    "phone" (digits), "prefix" (one or two characters) or "contains" (names, companies and
+    e-mails containing it). "email", "phone" and "contains" scan trigram indexes."""
+    if not term:
+        return "none"
+    if "@" in term:
+        local, _, domain = term.partition("@")
+        return "email_local" if local and "@" not in domain else "email"
+    if _PHONE_FRAGMENT.match(term) and len(digits_only(term)) >= 3:
+        return "phone"
+    if len(term) < _TRIGRAM_MIN_LENGTH:
+        return "prefix"
+    return "contains"
+
+
+TRIGRAM_SEARCHES = frozenset({"email", "phone", "contains"})
+
+
 class CustomerQuerySet(models.QuerySet):
     def alive(self) -> CustomerQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -106,19 +126,20 @@ class CustomerQuerySet(models.QuerySet):
         A phone fragment matches the normalized digits, so `138 0013` finds `13800138000`.
         """
         term = (term or "").strip()
-        if not term:
+        kind = search_kind(term)
+        if kind == "none":
             return self
-        if "@" in term:
+        if kind == "email_local":
+            # The local part ends with what comes before the @: a prefix of the reversed
+            # local part (an index range); the whole term still has to appear.
             term = term.lower()
-            local, _, domain = term.partition("@")
-            if local and "@" not in domain:
-                # The local part ends with what comes before the @: a prefix of the reversed
-                # local part (an index range); the whole term still has to appear.
-                return self.alias(email_local_reversed=email_local_part_reversed()).filter(
-                    email_local_reversed__startswith=local[::-1], email_normalized__contains=term)
-            return self.filter(email_normalized__contains=term)
-        digits = digits_only(term)
-        if _PHONE_FRAGMENT.match(term) and len(digits) >= 3:
+            local = term.partition("@")[0]
+            return self.alias(email_local_reversed=email_local_part_reversed()).filter(
+                email_local_reversed__startswith=local[::-1], email_normalized__contains=term)
+        if kind == "email":
+            return self.filter(email_normalized__contains=term.lower())
+        if kind == "phone":
+            digits = digits_only(term)
             match = Q(phone_normalized__contains=digits)
             # A number typed in national form keeps its trunk 0 (010-6552…), which the
             # normalized form drops (861065521234…), so also try it without. Only for an area
@@ -127,7 +148,7 @@ class CustomerQuerySet(models.QuerySet):
             if national != digits and len(digits) >= _NATIONAL_MIN_DIGITS:
                 match |= Q(phone_normalized__contains=national)
             return self.filter(match)
-        if len(term) < _TRIGRAM_MIN_LENGTH:
+        if kind == "prefix":
             return self.filter(Q(name__istartswith=term) | Q(company__istartswith=term))
         return self.filter(
             Q(name__icontains=term)

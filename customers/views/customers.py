@@ -56,7 +56,7 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
         filterset = customer_filter(self.request, owners)
         page = selectors.customer_page(
             user=user, customers=filterset.qs, cursor=self.request.GET.get("cursor"),
-            owners=owners, searching=filterset.searching,
+            owners=owners, count_apart=filterset.trigram_search,
         )
         return super().get_context_data(
             filter=filterset,

@@ -111,6 +111,16 @@ class TestSearch:
         found = set(Customer.objects.search(term))
         assert found == {people[key] for key in expected}
 
+    @pytest.mark.parametrize(("term", "kind"), [
+        ("", "none"), ("zhang336@", "email_local"), ("li@163", "email_local"),
+        ("@163.com", "email"), ("a@b@c", "email"), ("138 0013", "phone"), ("12", "prefix"),
+        ("王", "prefix"), ("王芳", "prefix"), ("mith", "contains"), ("陈萍艳", "contains"),
+    ])
+    def test_search_kinds(self, term, kind):
+        from customers.models.master import search_kind
+
+        assert search_kind(term) == kind
+
     def test_an_email_term_is_a_range_of_the_reversed_local_part_index(self, people):
         from django.db import connection
 

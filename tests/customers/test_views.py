@@ -183,6 +183,11 @@ class TestList:
         with django_assert_max_num_queries(3):
             response = client.get(LIST, {"q": "Zebulon"})
         assert response.context["page"].count == 1
+        # A prefix (a one- or two-letter term) reads an index range: counted inline.
+        CustomerFactory.create_batch(30, owner=rep, name="Zz Prefix")
+        with django_assert_max_num_queries(3):
+            response = client.get(LIST, {"q": "Zz"})
+        assert response.context["page"].count == 30
 
 
     def test_rows_show_owner_labels_and_links(self, manager, rep, client_for):
