@@ -46,8 +46,14 @@ def nav_items_for(user, current_view: str = "") -> list[dict]:
     ]
 
 
+def fixed_url(url_name: str) -> str:
+    """`reverse(url_name)` of a URL without arguments, remembered (see `_url`)."""
+    return _url(url_name, get_script_prefix(), get_urlconf())
+
+
 @lru_cache(maxsize=256)
 def _url(url_name: str, prefix: str, urlconf) -> str:
     """`reverse(url_name)`, remembered: every page shows the navigation, and its URLs change
-    only with the script prefix or URLconf (both part of the key)."""
+    only with the script prefix or URLconf (both part of the key; the URLs carry no language
+    prefix, as the site has no `i18n_patterns`)."""
     return reverse(url_name, urlconf=urlconf)
