@@ -85,14 +85,20 @@ class DashboardPageView(DashboardMixin, TemplateView):
     of its tables."""
 
     def get(self, request, *args, **kwargs):
+        language, query = get_language(), request.GET.urlencode()
+        exporting = "format" in request.GET
+        asked = dashboard.request_key(self.page, today=timezone.localdate(), language=language,
+                                      user=request.user, query=query)
+        if not exporting and (html := self.cached_body(dashboard.known_scope(asked), language,
+                                                       query)) is not None:
+            return self.respond(html)
         form = filter_form(request, request.GET)
         if not form.is_valid():
             return self.respond(self.body(self.scope_context(form)))
         scope = form.scope()
-        # The page differs by language and by whether the owner filter shows, not by user.
-        key = dashboard.html_key(self.page, scope.key, get_language(),
-                                 request.user.sees_all_records, request.GET.urlencode())
-        if "format" not in request.GET and (html := cache.get(key)) is not None:
+        dashboard.remember_scope(asked, scope.key)
+        key = self.body_key(scope.key, language, query)
+        if not exporting and (html := cache.get(key)) is not None:
             return self.respond(html)
         context = self.scope_context(form)
         figures = dashboard.page_figures(self.page, scope)
@@ -110,6 +116,18 @@ class DashboardPageView(DashboardMixin, TemplateView):
         html = self.body(context)
         dashboard.keep_html(key, html, figures["computed_at"])
         return self.respond(html)
+
+    def body_key(self, scope_key: str, language: str, query: str) -> str:
+        # The page differs by language and by whether the owner filter shows, not by user.
+        return dashboard.html_key(self.page, scope_key, language,
+                                  self.request.user.sees_all_records, query)
+
+    def cached_body(self, scope_key: str | None, language: str, query: str) -> str | None:
+        """The rendered page for a scope this request resolved to before, if still cached
+        (the refresh button forgets it)."""
+        if scope_key is None:
+            return None
+        return cache.get(self.body_key(scope_key, language, query))
 
     def body(self, context: dict) -> str:
         """The page below the site's header, with a slot for the CSRF token."""

@@ -2,11 +2,13 @@
 `pages`), and turned into cards, tables and charts with drill-down links per request
 (`present`, `tables`)."""
 
-from analytics.dashboard.caching import html_key, keep_html
+from analytics.dashboard.caching import (
+    html_key, keep_html, known_scope, remember_scope, request_key,
+)
 from analytics.dashboard.pages import (
     PAGES, SELECTION_PAGE, page_figures, refresh, selection_figures,
 )
 from analytics.dashboard.scope import Scope
 
-__all__ = ["PAGES", "SELECTION_PAGE", "Scope", "html_key", "keep_html", "page_figures", "refresh",
-           "selection_figures"]
+__all__ = ["PAGES", "SELECTION_PAGE", "Scope", "html_key", "keep_html", "known_scope",
+           "page_figures", "refresh", "remember_scope", "request_key", "selection_figures"]

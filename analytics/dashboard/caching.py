@@ -12,8 +12,10 @@ waits for its result instead of running the same queries again.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
+from datetime import date
 from datetime import datetime
 
 from django.conf import settings
@@ -103,3 +105,21 @@ def keep_html(key: str, html: str, computed_at: datetime) -> None:
 
 def forget_html(page: str, scope_key: str) -> None:
     generations.bump(_html_namespace(page, scope_key))
+
+
+# What a request asks (page, day, language, whose customers, query string) leads to the scope
+# its filter form resolved to last time, so a cached visit finds its page without building
+# and validating the form again. The day is part of it: presets such as "this year" resolve
+# against it.
+def request_key(page: str, *, today: date, language: str, user, query: str) -> str:
+    who = "all" if user.sees_all_records else f"user{user.pk}"
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"analytics:asked:v{FORMAT}:{page}:{today.isoformat()}:{language}:{who}:{digest}"
+
+
+def known_scope(request_key: str) -> str | None:
+    return cache.get(request_key)
+
+
+def remember_scope(request_key: str, scope_key: str) -> None:
+    cache.set(request_key, scope_key, timeout=settings.ANALYTICS_CACHE_SECONDS)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -453,6 +454,26 @@ def test_a_second_visit_reads_the_cached_figures(client_for, manager, shop, name
     assert page_html(second) == page_html(first)
     assert "Figures as of" in as_of(second)
     assert second.content.count(b'name="csrfmiddlewaretoken"') >= 1  # this request's own
+
+
+def test_a_second_visit_does_not_build_the_filter_form_again(client_for, manager, rep, shop):
+    from analytics.forms import DashboardFilterForm
+
+    client = client_for(manager)
+    first = client.get(url("sales", **RANGE))
+    with mock.patch.object(DashboardFilterForm, "__init__", autospec=True,
+                           side_effect=DashboardFilterForm.__init__) as built:
+        second = client.get(url("sales", **RANGE))
+        assert built.call_count == 0
+        assert page_html(second) == page_html(first)
+        # Another query, another user (a rep sees their own customers), another language:
+        # each resolves its own scope.
+        client.get(url("sales", **RANGE, owner=rep.pk))
+        assert built.call_count == 1
+        client_for(rep).get(url("sales", **RANGE))
+        assert built.call_count == 2
+    client.cookies["django_language"] = "zh-hans"
+    assert '<html lang="zh-hans">' in client.get(url("sales", **RANGE)).content.decode()
 
 
 def test_a_cached_page_carries_this_sessions_csrf_token(client_for, manager, shop):
