@@ -1,10 +1,10 @@
 """Customer list rows, finished in Python once per page.
 
-A 25-row table is most of the list page's render time. Django templates resolve a dict key
-several times faster than a model attribute or method, so each row arrives as a dict (see
+A 25-row table is most of the list page's render time. Each row arrives as a dict (see
 `CustomerQuerySet.for_list`) holding every string the row shows: its URL (one `reverse` per
 page instead of one per row), translated labels, the status badge's class and the owner's
-name (from the page's owner list instead of a join).
+name (from the page's owner list instead of a join). `{% customer_rows %}`
+(`customers/templatetags/customer_tables.py`) turns them into the table's rows.
 """
 
 from __future__ import annotations
