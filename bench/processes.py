@@ -31,7 +31,7 @@ def django_env(database_url: str, settings: str = "crm.settings") -> dict[str, s
         SESSION_COOKIE_SECURE="False",
         CSRF_COOKIE_SECURE="False",
         SECURE_SSL_REDIRECT="False",
-        STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
+        STATICFILES_BACKEND="crm.storage.StaticFilesStorage",
         LOG_LEVEL=env.get("LOG_LEVEL", "WARNING"),
         PYTHONUNBUFFERED="1",
     )
