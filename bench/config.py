@@ -19,6 +19,7 @@ class Options:
     reseed: bool
     warmup: int
     requests: int
+    ping_block: int
     max_seconds: float
     users: tuple[str, ...]
     password: str
@@ -63,6 +64,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="drop and recreate the bench database, then seed it again")
     add("--warmup", type=int, default=30, help="unmeasured requests per URL (default 30)")
     add("--requests", type=int, default=200, help="measured requests per URL (default 200)")
+    add("--ping-block", type=int, default=100,
+        help="ping requests measured just before each URL, whose p95 that URL's ratio is "
+             "taken against (default 100; 0: against the user's one ping row)")
     add("--max-seconds", type=float, default=60.0,
         help="stop measuring a URL after this many seconds (at least 10 requests are made)")
     add("--users", default="manager,sales1",
@@ -112,8 +116,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="leave the import group's scratch database in place after the run (it holds "
              "the COPY-loaded rows) instead of dropping it")
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.warmup < 0 or args.customers < 1:
-        parser.error("--requests and --customers must be positive, --warmup not negative")
+    if args.requests < 1 or args.warmup < 0 or args.customers < 1 or args.ping_block < 0:
+        parser.error("--requests and --customers must be positive, --warmup and --ping-block "
+                     "not negative")
     if args.import_customers < 1 or args.import_purchases < 1 or args.import_products < 1:
         parser.error("--import-customers, --import-purchases and --import-products must be "
                      "positive")
@@ -130,6 +135,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         reseed=args.reseed,
         warmup=args.warmup,
         requests=args.requests,
+        ping_block=args.ping_block,
         max_seconds=args.max_seconds,
         users=tuple(u.strip() for u in args.users.split(",") if u.strip()),
         password=args.password,

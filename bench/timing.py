@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 
 from bench.config import Options
 from bench.http_client import Session, next_link, result_count
 from bench.processes import log
-from bench.scenarios import Scenario
+from bench.scenarios import PING, Scenario
 
 _MIN_SAMPLES = 10
 _MAX_ERRORS = 3
@@ -92,14 +93,25 @@ def measure(session: Session, scenario: Scenario, options: Options) -> dict:
 def run_user(base_url: str, username: str, scenarios: list[Scenario], options: Options) -> list[dict]:
     session = Session(base_url, timeout=options.timeout)
     session.login(username, options.password)
+    # The machine's speed drifts during a run (other tenants, CPU frequency): each page is
+    # compared with a block of pings measured just before it, not only with the one ping row.
+    ping = next((s for s in scenarios if s.kind == PING), None)
+    block = dataclasses.replace(options, requests=options.ping_block,
+                                warmup=min(options.warmup, 5))
     results = []
     for scenario in scenarios:
         if scenario.follow_next:
             resolve_follow_next(session, scenario)
+        paired = None
+        if ping is not None and scenario.kind != PING and options.ping_block:
+            paired = measure(session, ping, block)
         result = measure(session, scenario, options)
         result["user"] = username
+        if paired is not None and paired.get("n"):
+            result["ping_p50_ms"], result["ping_p95_ms"] = paired["p50_ms"], paired["p95_ms"]
         log(f"{username:>10} {scenario.key:<20} p50 {result.get('p50_ms', 0):8.2f} ms  "
             f"p95 {result.get('p95_ms', 0):8.2f} ms  (n={result.get('n', 0)}) "
-            f"{result['result_count']}")
+            + (f"ping p95 {result['ping_p95_ms']:.2f} ms " if "ping_p95_ms" in result else "")
+            + f"{result['result_count']}")
         results.append(result)
     return results
