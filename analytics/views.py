@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.shortcuts import redirect
@@ -24,19 +25,18 @@ from analytics.dashboard import present
 from analytics.dashboard.tables import Links, csv_response, link_downloads
 from analytics.forms import DashboardFilterForm, ExportForm, RefreshForm, SelectionForm
 from analytics.periods import PRESETS
+from crm import access, caching
 from crm.mixins import CrmPermissionMixin
 from customers import selectors
 
 PRESENTERS = {"overview": present.overview, "sales": present.sales,
               "customers": present.customers}
-# Where the refresh form's CSRF token goes in a cached page: each request puts its own there.
+# Where the refresh form's CSRF token goes in a cached body.
 CSRF_SLOT = "<!-- csrf-token -->"
-
-
-def with_csrf(html: str, request) -> str:
-    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-                        get_token(request))
-    return mark_safe(html.replace(CSRF_SLOT, token))
+# What stands for the request's CSRF token in a cached page: each response puts its own there.
+PAGE_TOKEN = "csrf-token-of-this-request"
+PAGE_CSRF_INPUT = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+                              PAGE_TOKEN)
 
 
 def filter_form(request, data) -> DashboardFilterForm:
@@ -89,17 +89,18 @@ class DashboardPageView(DashboardMixin, TemplateView):
         exporting = "format" in request.GET
         asked = dashboard.request_key(self.page, today=timezone.localdate(), language=language,
                                       user=request.user, query=query)
-        if not exporting and (html := self.cached_body(dashboard.known_scope(asked), language,
-                                                       query)) is not None:
-            return self.respond(html)
+        if not exporting and (scope_key := dashboard.known_scope(asked)) is not None:
+            key = self.body_key(scope_key, language, query)
+            if (entry := dashboard.cached_html(key)) is not None:
+                return self.respond(entry["html"], cache_as=(key, entry["expires"]))
         form = filter_form(request, request.GET)
         if not form.is_valid():
             return self.respond(self.body(self.scope_context(form)))
         scope = form.scope()
         dashboard.remember_scope(asked, scope.key)
         key = self.body_key(scope.key, language, query)
-        if not exporting and (html := cache.get(key)) is not None:
-            return self.respond(html)
+        if not exporting and (entry := dashboard.cached_html(key)) is not None:
+            return self.respond(entry["html"], cache_as=(key, entry["expires"]))
         context = self.scope_context(form)
         figures = dashboard.page_figures(self.page, scope)
         view = PRESENTERS[self.page](figures, scope)
@@ -113,21 +114,13 @@ class DashboardPageView(DashboardMixin, TemplateView):
             raise Http404("No such table.")
         context.update(view)
         context["header"]["computed_at"] = figures["computed_at"]
-        html = self.body(context)
-        dashboard.keep_html(key, html, figures["computed_at"])
-        return self.respond(html)
+        entry = dashboard.keep_html(key, self.body(context), figures["computed_at"])
+        return self.respond(entry["html"], cache_as=(key, entry["expires"]))
 
     def body_key(self, scope_key: str, language: str, query: str) -> str:
         # The page differs by language and by whether the owner filter shows, not by user.
         return dashboard.html_key(self.page, scope_key, language,
                                   self.request.user.sees_all_records, query)
-
-    def cached_body(self, scope_key: str | None, language: str, query: str) -> str | None:
-        """The rendered page for a scope this request resolved to before, if still cached
-        (the refresh button forgets it)."""
-        if scope_key is None:
-            return None
-        return cache.get(self.body_key(scope_key, language, query))
 
     def body(self, context: dict) -> str:
         """The page below the site's header, with a slot for the CSRF token."""
@@ -135,9 +128,31 @@ class DashboardPageView(DashboardMixin, TemplateView):
         return render_to_string(f"{self.template_name}#body", self.get_context_data(**context),
                                 self.request)
 
-    def respond(self, html: str):
-        return self.render_to_response({"body": with_csrf(html, self.request),
-                                        "view": self})
+    def respond(self, body: str, *, cache_as: tuple[str, float] | None = None):
+        """The page around `body`. With `cache_as` (the body's cache key and expiry), the
+        whole page is cached for this user too, unless it shows messages (they are shown
+        once). A cached page holds a stand-in for the CSRF token, replaced per response."""
+        request = self.request
+        token = get_token(request)
+        key = None
+        if cache_as is not None and not len(messages.get_messages(request)):
+            body_key, expires = cache_as
+            user = request.user
+            # What the site's header shows: the user, their menu (permissions), the URL.
+            key = dashboard.page_key(body_key, user.pk, str(user), user.is_staff,
+                                     caching.generation(access.NAMESPACE),
+                                     request.get_full_path())
+            if (page := cache.get(key)) is not None:
+                return HttpResponse(page.replace(PAGE_TOKEN, token))
+        response = self.render_to_response({
+            "body": mark_safe(body.replace(CSRF_SLOT, PAGE_CSRF_INPUT)), "view": self,
+            "csrf_token": PAGE_TOKEN,
+        })
+        page = response.render().content.decode()
+        if key is not None:
+            dashboard.keep_page(key, page, expires)
+        response.content = page.replace(PAGE_TOKEN, token)
+        return response
 
 
 class OverviewView(DashboardPageView):

@@ -3,12 +3,14 @@
 (`present`, `tables`)."""
 
 from analytics.dashboard.caching import (
-    html_key, keep_html, known_scope, remember_scope, request_key,
+    cached_html, html_key, keep_html, keep_page, known_scope, page_key, remember_scope,
+    request_key,
 )
 from analytics.dashboard.pages import (
     PAGES, SELECTION_PAGE, page_figures, refresh, selection_figures,
 )
 from analytics.dashboard.scope import Scope
 
-__all__ = ["PAGES", "SELECTION_PAGE", "Scope", "html_key", "keep_html", "known_scope",
-           "page_figures", "refresh", "remember_scope", "request_key", "selection_figures"]
+__all__ = ["PAGES", "SELECTION_PAGE", "Scope", "cached_html", "html_key", "keep_html",
+           "keep_page", "known_scope", "page_figures", "page_key", "refresh", "remember_scope",
+           "request_key", "selection_figures"]

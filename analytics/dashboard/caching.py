@@ -25,7 +25,7 @@ from django.utils import timezone
 from crm import caching as generations
 
 # Part of every key: a deploy that changes the shape of the figures must not read old entries.
-FORMAT = 1
+FORMAT = 2
 # The longest a request waits for another one computing the same figures; a computation
 # that dies leaves its marker behind at most this long.
 WAIT_SECONDS = 120
@@ -97,8 +97,30 @@ def html_key(page: str, scope_key: str, *variant: object) -> str:
     return generations.key(_html_namespace(page, scope_key), *variant)
 
 
-def keep_html(key: str, html: str, computed_at: datetime) -> None:
+def keep_html(key: str, html: str, computed_at: datetime) -> dict:
+    """Keep `html` as long as the figures it shows; the entry (`html`, `expires` as a Unix
+    time) is returned, and `cached_html` reads it back."""
     left = settings.ANALYTICS_CACHE_SECONDS - (timezone.now() - computed_at).total_seconds()
+    entry = {"html": html, "expires": time.time() + left}
+    if left >= 1:
+        cache.set(key, entry, timeout=int(left))
+    return entry
+
+
+def cached_html(key: str) -> dict | None:
+    return cache.get(key)
+
+
+# Whole pages, the site's header included, for one user: a cached visit then costs a cache
+# read and a token replaced. Kept under the rendered part's key (so refreshing forgets them)
+# with what the header shows for the user, and no longer than that part.
+def page_key(body_key: str, *user_variant: object) -> str:
+    digest = hashlib.sha256(repr(user_variant).encode()).hexdigest()[:32]
+    return f"{body_key}:page:{digest}"
+
+
+def keep_page(key: str, html: str, expires: float) -> None:
+    left = expires - time.time()
     if left >= 1:
         cache.set(key, html, timeout=int(left))
 

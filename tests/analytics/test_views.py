@@ -18,7 +18,8 @@ from analytics.kpis import compute_kpis
 from analytics.periods import Period
 from customers.models import Customer
 from tests.factories import (
-    CustomerFactory, ProductFactory, PurchaseFactory, SalesRepFactory, SalesTargetFactory,
+    CustomerFactory, ManagerFactory, ProductFactory, PurchaseFactory, SalesRepFactory,
+    SalesTargetFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -474,6 +475,42 @@ def test_a_second_visit_does_not_build_the_filter_form_again(client_for, manager
         assert built.call_count == 2
     client.cookies["django_language"] = "zh-hans"
     assert '<html lang="zh-hans">' in client.get(url("sales", **RANGE)).content.decode()
+
+
+def csrf_tokens(html: str) -> set[str]:
+    return (set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+            | set(re.findall(r'"X-CSRFToken": "([^"]+)"', html)))
+
+
+def test_a_cached_page_is_served_whole_with_this_responses_token(client_for, manager, shop):
+    from analytics.views import PAGE_TOKEN
+
+    client = client_for(manager)
+    client.get(url("overview", **RANGE))
+    second = client.get(url("overview", **RANGE))
+    third = client.get(url("overview", **RANGE))
+    assert third.templates == []  # nothing rendered: the page came from the cache
+    html = third.content.decode()
+    assert PAGE_TOKEN not in html
+    assert len(csrf_tokens(html)) == 1 and len(csrf_tokens(second.content.decode())) == 1
+    assert page_html(third) == page_html(second)
+
+
+def test_cached_pages_are_per_user_and_leave_messages_to_the_page(client_for, manager, shop):
+    from tests.customers.test_views import form_data
+
+    other = ManagerFactory(username="boss2", first_name="Other", last_name="Boss")
+    first = client_for(manager)
+    first.get(url("overview", **RANGE))
+    first.get(url("overview", **RANGE))
+    menu = re.compile(r'bi-person-circle"></i>\s*([^<]+?)\s*</button>')
+    page = client_for(other).get(url("overview", **RANGE)).content.decode()
+    assert menu.search(page).group(1) == "Other Boss"
+    # A message waiting for the next page is shown on the cached dashboard, then gone.
+    first.post(reverse("customers:create"), form_data(name="Message Test Co"))
+    with_message = first.get(url("overview", **RANGE)).content.decode()
+    assert "Message Test Co" in with_message and 'class="alert' in with_message
+    assert 'class="alert' not in first.get(url("overview", **RANGE)).content.decode()
 
 
 def test_a_cached_page_carries_this_sessions_csrf_token(client_for, manager, shop):
