@@ -140,7 +140,7 @@ class DashboardPageView(DashboardMixin, TemplateView):
             user = request.user
             # What the site's header shows: the user, their menu (permissions), the URL.
             key = dashboard.page_key(body_key, user.pk, str(user), user.is_staff,
-                                     caching.generation(access.NAMESPACE),
+                                     user.is_superuser, caching.generation(access.NAMESPACE),
                                      request.get_full_path())
             if (page := cache.get(key)) is not None:
                 return HttpResponse(page.replace(PAGE_TOKEN, token))
