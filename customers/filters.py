@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.filtering import QuickFilterSet
 from crm.widgets import QuickDateInput, QuickSelect, QuickTextInput
 from customers.models import Customer, Purchase
 from customers.models.master import TRIGRAM_SEARCHES, search_kind
@@ -70,12 +71,6 @@ class PurchaseFilterForm(DateRangeForm):
     date_ranges = (("purchased_from", "purchased_to"),)
 
 
-def _style(form) -> None:
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs["class"] = css
-
-
 SORT_KEYS = {
     "created": "created_at", "-created": "-created_at", "name": "name", "-name": "-name",
     "-acquired": "-acquired_on", "-churned": "-churned_on", "-updated": "-updated_at",
@@ -94,7 +89,7 @@ DRILLDOWN_SORTS = (
 )
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(QuickFilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Search"),
@@ -148,6 +143,7 @@ class CustomerFilter(django_filters.FilterSet):
         ]),
     )
 
+    optional_fields = ("sort",)
     ADVANCED = ("acquired_from", "acquired_to", "churned_from", "churned_to", "active_on",
                 "bought_from", "bought_to", "segment")
 
@@ -164,13 +160,15 @@ class CustomerFilter(django_filters.FilterSet):
                 data = data.copy()
                 data["sort"] = natural
         super().__init__(data, *args, **kwargs)
+        self.choices_key = (tuple(tags), tuple(owners) if user.sees_all_records else None)
         self.filters["tag"].extra["choices"] = fixed(list(tags))
         if user.sees_all_records:
             self.filters["owner"].extra["choices"] = fixed([(str(pk), name) for pk, name in owners])
         else:
             del self.filters["owner"]
-        self.form.fields["sort"].required = False
-        _style(self.form)
+
+    def form_key(self):
+        return self.choices_key
 
     @property
     def main_fields(self) -> list:
@@ -234,7 +232,7 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(value_segment="" if value == NO_SEGMENT else value)
 
 
-class PurchaseFilter(django_filters.FilterSet):
+class PurchaseFilter(QuickFilterSet):
     """The purchase list's filters (the drill-down of revenue and purchase counts)."""
 
     purchased_from = date_filter(_("From"), field_name="purchased_on", lookup_expr="gte")
@@ -254,9 +252,12 @@ class PurchaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, owners=(), products=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.choices_key = (tuple(products), tuple(owners) if user.sees_all_records else None)
         self.filters["product"].extra["choices"] = fixed(list(products))
         if user.sees_all_records:
             self.filters["owner"].extra["choices"] = fixed([(str(pk), name) for pk, name in owners])
         else:
             del self.filters["owner"]
-        _style(self.form)
+
+    def form_key(self):
+        return self.choices_key
