@@ -39,11 +39,34 @@ class CountingPage(KeysetPage):
 
 
 def test_the_second_pager_reuses_the_first():
-    current = CountingPage(**vars(page()))
-    render(current)
-    assert CountingPage.asked == 1
+    one = engines["django"].from_string('{% load pager %}{% pager page "#results" %}')
+    request = RequestFactory().get("/customers/")
+    one.render({"page": CountingPage(**vars(page()))}, request)
+    asked_by_one, CountingPage.asked = CountingPage.asked, 0
+
+    render(CountingPage(**vars(page())))
+
+    assert asked_by_one > 0 and CountingPage.asked == asked_by_one
 
 
 def test_a_single_page_has_no_pager():
     html = render(page(has_next=False, next_cursor=None))
     assert "pagination" not in html and "<a" not in html
+
+
+def test_the_links_replace_only_the_cursor():
+    html = render(page(has_previous=True, previous_cursor="p1"), query="?q=%E7%8E%8B&cursor=zz")
+
+    assert 'href="/customers/?q=%E7%8E%8B"' in html  # first: the cursor dropped
+    assert 'href="/customers/?q=%E7%8E%8B&amp;cursor=p1"' in html
+    assert 'href="/customers/?q=%E7%8E%8B&amp;cursor=abc"' in html
+    assert 'href="/customers/?q=%E7%8E%8B&amp;cursor=last"' in html
+    # Each link twice (href and hx-get), and no other cursor.
+    assert html.count("cursor=") == 2 * 2 * 3 and "zz" not in html
+
+
+def test_a_pager_without_a_target_has_no_htmx_attributes():
+    html = engines["django"].from_string("{% load pager %}{% pager page %}").render(
+        {"page": page()}, RequestFactory().get("/customers/"))
+
+    assert 'href="/customers/?cursor=abc"' in html and "hx-get" not in html
