@@ -36,13 +36,19 @@ def customer_filter(request, owners) -> CustomerFilter:
     )
 
 
-def filters_fragment_key(request) -> str:
-    """Everything the list's filter form HTML depends on: the language, whether the owner
-    filter shows, the versions of the owner and tag lists, and the query (but the cursor)."""
+def choices_fragment_key(request) -> str:
+    """What HTML built from the owner and tag lists depends on: the language, whether the
+    owner choices show, and the lists' versions."""
+    return "|".join([get_language(), str(int(request.user.sees_all_records)),
+                     selectors.choices_version()])
+
+
+def filters_fragment_key(request, choices_key: str) -> str:
+    """Everything the list's filter form HTML depends on: `choices_fragment_key` and the
+    query (but the cursor)."""
     query = request.GET.copy()
     query.pop("cursor", None)
-    return "|".join([get_language(), str(int(request.user.sees_all_records)),
-                     selectors.choices_version(), query.urlencode()])
+    return f"{choices_key}|{query.urlencode()}"
 
 
 class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
@@ -54,6 +60,7 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
         user = self.request.user
         owners = selectors.owner_choices() if user.sees_all_records else []
         filterset = customer_filter(self.request, owners)
+        choices_key = choices_fragment_key(self.request)
         page = selectors.customer_page(
             user=user, customers=filterset.qs, cursor=self.request.GET.get("cursor"),
             owners=owners, count_apart=filterset.trigram_search,
@@ -63,8 +70,10 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
             page=page,
             can_reassign=user.has_perm("customers.reassign_customer"),
             owners=owners,
-            # The filter form's HTML is cached (it takes longer to build than the rows).
-            filters_key=filters_fragment_key(self.request),
+            # The HTML of the filter form and the reassign form's owner choices is cached (it
+            # takes longer to build than the rows).
+            choices_key=choices_key,
+            filters_key=filters_fragment_key(self.request, choices_key),
             filters_seconds=settings.CHOICES_CACHE_SECONDS,
             **kwargs,
         )

@@ -240,6 +240,22 @@ class TestList:
         assert 'name="owner"' not in client_for(rep).get(
             LIST, {"status": "active"}).content.decode().split("</form>")[0]
 
+    def test_the_reassign_owner_choices_are_cached_and_follow_new_owners(self, manager,
+                                                                         client_for):
+        def reassign_select(body: str) -> str:
+            start = body.index('id="reassign-owner"')
+            return body[start:body.index("</select>", start)]
+
+        client = client_for(manager)
+        before = reassign_select(client.get(LIST).content.decode())
+        assert reassign_select(client.get(LIST, {"status": "active"}).content.decode()) == before
+        newcomer = SalesRepFactory(username="newcomer", first_name="New", last_name="Comer")
+        after = reassign_select(client.get(LIST).content.decode())
+        assert "New Comer" not in before
+        assert f'<option value="{newcomer.pk}">New Comer</option>' in after
+        client.cookies["django_language"] = "en"
+        assert "Choose an owner…" in reassign_select(client.get(LIST).content.decode())
+
 
 class TestDetail:
     def test_summary_is_exact_and_names_the_first_and_last_days(self, rep, client_for):
