@@ -243,8 +243,10 @@ def analyse(db: BenchDatabase, env: dict[str, str], plan: dict[str, list[Scenari
     from django.conf import settings
 
     limit = settings.LIST_COUNT_LIMIT
-    # psycopg prepares a statement after `prepare_threshold` runs (5 unless set; None: never),
-    # and only with server-side binding.
+    # With server-side binding, psycopg prepares a statement with its values as parameters
+    # after `prepare_threshold` runs, and PostgreSQL may switch to a generic plan: that plan is
+    # timed here. The app binds on the client (crm.postgresql prepares statements with their
+    # values written in), so its plans are the custom plans timed above.
     db_options = settings.DATABASES["default"].get("OPTIONS", {})
     prepared = bool(db_options.get("server_side_binding")) and (
         db_options.get("prepare_threshold", 5) is not None)

@@ -87,11 +87,18 @@ else:
     from crm.embedded_db import embedded_database_url
 
     DATABASES = {"default": env.db_url_config(embedded_database_url(DATA_DIR / "pgdata"))}
+# Django's backend with repeated SELECTs prepared so PostgreSQL reuses their plans
+# (crm/postgresql/base.py); DB_PREPARE_THRESHOLD=0 turns that off. Values stay bound on the
+# client (Django's default), so each plan is made for its own values: PostgreSQL's generic
+# plan for `UPPER(name) LIKE $1` cannot use the trigram index and turns a 20 ms search into a
+# 3 s scan (measured by `make bench`).
+DATABASES["default"]["ENGINE"] = "crm.postgresql"
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    env.int("DB_PREPARE_THRESHOLD", default=5) or None
+)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# No prepared statements: PostgreSQL's generic plan for `UPPER(name) LIKE $1` cannot use the
-# trigram index and turns a 20 ms search into a 3 s scan (measured by `make bench`).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "crm.User"

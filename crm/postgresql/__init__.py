@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend with repeated SELECT statements prepared (see `base`)."""

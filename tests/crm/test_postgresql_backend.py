@@ -1,0 +1,79 @@
+"""`crm.postgresql`: repeated SELECT statements are prepared, with their values written in."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from crm.postgresql.base import DatabaseWrapper, PreparingCursor
+from customers.models import Customer
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+RUNS = 8  # more than the default threshold (5)
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def names(pk) -> list[str]:
+    return list(Customer.all_objects.filter(pk=pk).values_list("name", flat=True))
+
+
+def test_a_repeated_select_is_prepared_for_its_own_values():
+    first, second = CustomerFactory(name="甲"), CustomerFactory(name="乙")
+
+    answers = [names(first.pk) for _ in range(RUNS)] + [names(second.pk)]
+
+    assert answers == [["甲"]] * RUNS + [["乙"]]
+    statements = [s for s in prepared_statements() if '"customers_customer"' in s]
+    # One statement, with the first customer's id written into it; the second customer's
+    # query ran once and is not prepared.
+    assert len(statements) == 1
+    assert f'"id" = {first.pk}' in statements[0]
+
+
+def test_a_prepared_statement_reads_current_data():
+    customer = CustomerFactory(name="Before")
+    for _ in range(RUNS):
+        names(customer.pk)
+    Customer.all_objects.filter(pk=customer.pk).update(name="After")
+
+    assert names(customer.pk) == ["After"]
+
+
+def test_writes_are_never_prepared():
+    customer = CustomerFactory(name="Old")
+    for n in range(RUNS):
+        Customer.all_objects.filter(pk=customer.pk).update(city="Hangzhou")
+
+    assert not [s for s in prepared_statements() if s.lstrip().upper().startswith("UPDATE")]
+    assert names(customer.pk) == ["Old"]
+
+
+def test_statements_work_again_after_a_rolled_back_savepoint():
+    customer = CustomerFactory(name="Kept")
+    for _ in range(RUNS):
+        names(customer.pk)
+    with pytest.raises(DatabaseError):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1/0")
+
+    assert [names(customer.pk) for _ in range(RUNS)] == [["Kept"]] * RUNS
+
+
+def test_the_app_uses_the_preparing_cursor():
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, PreparingCursor)
+
+
+def test_a_threshold_of_none_keeps_djangos_cursor():
+    settings = {**connection.settings_dict,
+                "OPTIONS": {**connection.settings_dict["OPTIONS"], "prepare_threshold": None}}
+    params = DatabaseWrapper(settings).get_connection_params()
+
+    assert params["cursor_factory"] is not PreparingCursor
+    assert params["prepare_threshold"] is None
