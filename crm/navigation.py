@@ -51,6 +51,27 @@ def fixed_url(url_name: str) -> str:
     return _url(url_name, get_script_prefix(), get_urlconf())
 
 
+# An id no URL holds but its own placeholder: split on, it leaves what comes before and after.
+_PK_MARK = 918273645546372819
+
+
+def pk_url(url_name: str, pk: int) -> str:
+    """`reverse(url_name, kwargs={"pk": pk})` for a URL whose only argument is an integer
+    `pk`: the URL's text around the id is reversed once per process (a `reverse` took about
+    50 µs, and a customer page shows five such links)."""
+    head, tail = _pk_url_parts(url_name, get_script_prefix(), get_urlconf())
+    return f"{head}{int(pk)}{tail}"
+
+
+@lru_cache(maxsize=256)
+def _pk_url_parts(url_name: str, prefix: str, urlconf) -> tuple[str, str]:
+    head, mark, tail = reverse(url_name, kwargs={"pk": _PK_MARK}, urlconf=urlconf).partition(
+        str(_PK_MARK))
+    if not mark:
+        raise ValueError(f"{url_name} does not show its pk in its path")
+    return head, tail
+
+
 @lru_cache(maxsize=256)
 def _url(url_name: str, prefix: str, urlconf) -> str:
     """`reverse(url_name)`, remembered: every page shows the navigation, and its URLs change

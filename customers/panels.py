@@ -6,8 +6,9 @@ app's own URL (htmx `hx-trigger="load"`), so templates compose upward while impo
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.functional import Promise
+
+from crm.navigation import pk_url
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class CustomerPanel:
     permission: str = ""
 
     def url_for(self, customer_pk: int) -> str:
-        return reverse(self.url_name, kwargs={"pk": customer_pk})
+        return pk_url(self.url_name, customer_pk)
 
 
 _registry: dict[str, CustomerPanel] = {}

@@ -11,10 +11,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models.expressions import RawSQL
 from django.contrib.postgres.indexes import OpClass
 from django.db.models.functions import Cast, Collate, Concat, Lower, Reverse, Upper
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.navigation import pk_url
 from customers.normalization import digits_only, validate_phone
 
 # Below this length a contains-search cannot use a trigram index, so a prefix search runs instead.
@@ -407,7 +407,7 @@ class Customer(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("customers:detail", kwargs={"pk": self.pk})
+        return pk_url("customers:detail", self.pk)
 
     @property
     def is_deleted(self) -> bool:

@@ -1,9 +1,11 @@
 from unittest import mock
 
+import pytest
 from django.template import engines
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
+from crm.navigation import pk_url
 from crm.storage import StaticFilesStorage
 
 
@@ -33,3 +35,27 @@ def test_fixed_url_tag_reverses_like_url():
     html = engines["django"].from_string(
         "{% load site_urls %}{% fixed_url 'logout' %}|{% fixed_url 'set_language' %}").render({})
     assert html == f"{reverse('logout')}|{reverse('set_language')}"
+
+
+@pytest.mark.parametrize("name", ["customers:detail", "customers:update", "customers:delete",
+                                  "customers:purchase_create", "customers:purchase_panel",
+                                  "customers:merge_detail"])
+@pytest.mark.parametrize("pk", [1, 42, 2**63 - 1])
+def test_pk_url_reverses_like_reverse(name, pk):
+    assert pk_url(name, pk) == reverse(name, kwargs={"pk": pk})
+
+
+def test_pk_url_tag_and_the_script_prefix():
+    html = engines["django"].from_string(
+        "{% load site_urls %}{% pk_url 'customers:update' 7 %}").render({})
+    assert html == reverse("customers:update", kwargs={"pk": 7})
+    set_script_prefix("/crm/")
+    try:
+        assert pk_url("customers:detail", 7) == "/crm/customers/7/"
+    finally:
+        set_script_prefix("/")
+
+
+def test_pk_url_refuses_a_url_without_a_pk_in_its_path():
+    with pytest.raises(NoReverseMatch):
+        pk_url("customers:list", 1)
