@@ -36,6 +36,7 @@ class PreparingCursor(base.Cursor):
         self._pgconn.send_prepare(name, query.query)
 
     def _send_query_prepared(self, name, pgq, *, binary=None):
+        self._query = pgq  # what Django logs as the statement run (`last_executed_query`)
         binary_result = self.format == pq.Format.BINARY if binary is None else binary
         self._pgconn.send_query_prepared(
             name, None, result_format=pq.Format.BINARY if binary_result else pq.Format.TEXT

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from crm.postgresql.base import DatabaseWrapper, PreparingCursor
 from customers.models import Customer
@@ -33,6 +34,18 @@ def test_a_repeated_select_is_prepared_for_its_own_values():
     # query ran once and is not prepared.
     assert len(statements) == 1
     assert f'"id" = {first.pk}' in statements[0]
+
+
+def test_django_logs_each_prepared_statement_as_it_ran():
+    first, second = CustomerFactory(name="甲"), CustomerFactory(name="乙")
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(RUNS):
+            names(first.pk)
+            names(second.pk)
+
+    logged = [q["sql"] for q in queries.captured_queries]
+    assert len(logged) == 2 * RUNS
+    assert all(f'"id" = {pk}' in sql for sql, pk in zip(logged, [first.pk, second.pk] * RUNS))
 
 
 def test_a_prepared_statement_reads_current_data():
