@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Field, Func, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan, LessThan
@@ -178,8 +179,33 @@ class KeysetPaginator:
         )
         return queryset.filter(after(lhs, rhs))
 
-    def page(self, token: str | None, *, count: int | None = None) -> KeysetPage:
-        """The page `token` points at; pass `count` when the caller already knows it."""
+    @staticmethod
+    def is_first_page(token: str | None) -> bool:
+        return Cursor.decode(token).direction == FIRST
+
+    def order_by_sql(self, alias: str) -> str:
+        """This paginator's order as SQL over the columns of `alias` named like the fields
+        (the rows of a `.values()` query read as a subquery)."""
+        quote = connections[self.queryset.db].ops.quote_name
+        direction = " DESC" if self.descending else ""
+        return ", ".join(f"{alias}.{quote(name)}{direction}" for name in self.fields)
+
+    def first_page_of(self, rows: list, *, count: int) -> KeysetPage:
+        """The first page from `rows`: the first `per_page + 1` rows of the list in this
+        paginator's order, read by the caller together with the list's `count`."""
+        more = len(rows) > self.per_page
+        rows = rows[: self.per_page]
+        count, capped = _capped(count, settings.LIST_COUNT_LIMIT)
+        return KeysetPage(
+            object_list=rows, has_next=more, has_previous=False,
+            next_cursor=Cursor(NEXT, tuple(self._key(rows[-1]))).encode() if more else None,
+            previous_cursor=None, count=count, count_is_capped=capped, per_page=self.per_page,
+        )
+
+    def page(self, token: str | None, *, count: int | None = None,
+             count_is_capped: bool = False) -> KeysetPage:
+        """The page `token` points at; pass `count` when the caller already knows it (and
+        `count_is_capped` when it is the cap of a capped count)."""
         cursor = Cursor.decode(token)
         backwards = cursor.direction in (PREVIOUS, LAST)
         queryset = self._ordered(reverse=backwards)
@@ -187,7 +213,7 @@ class KeysetPaginator:
             try:
                 queryset = self._seek(queryset, cursor.values, forward=not backwards)
             except (ValidationError, ValueError, TypeError, OverflowError):
-                return self.page(None, count=count)
+                return self.page(None, count=count, count_is_capped=count_is_capped)
         limit = settings.LIST_COUNT_LIMIT
         counted_with_rows = count is None and self.count_with_rows
         if counted_with_rows:
@@ -195,7 +221,7 @@ class KeysetPaginator:
         rows = list(queryset[: self.per_page + 1])
         if not rows and cursor.values:
             # The rows beyond the cursor are gone (deleted, reassigned): start again.
-            return self.page(None, count=count)
+            return self.page(None, count=count, count_is_capped=count_is_capped)
         more = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if backwards:
@@ -203,7 +229,7 @@ class KeysetPaginator:
             has_previous, has_next = more, cursor.direction == PREVIOUS
         else:
             has_next, has_previous = more, cursor.direction == NEXT
-        capped = False
+        capped = count_is_capped
         if counted_with_rows:
             first = rows[0] if rows else None
             found = 0 if first is None else (

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from crm.filtering import QuickFilterSet
 from crm.widgets import QuickDateInput, QuickSelect, QuickTextInput
 from customers.models import Customer, Purchase
-from customers.models.master import TRIGRAM_SEARCHES, search_kind
 
 # The value of the segment filter that means "no segment" (no purchase in the last 12 months).
 NO_SEGMENT = "none"
@@ -181,13 +180,11 @@ class CustomerFilter(QuickFilterSet):
         return [self.form[name] for name in self.ADVANCED]
 
     @property
-    def trigram_search(self) -> bool:
-        """Whether the list is filtered by a free-text term that scans a trigram index (its
-        cost is that scan, and most such searches find a handful of rows)."""
+    def search_term(self) -> str:
+        """The free-text term the list is filtered by ("" when none, or the form is invalid)."""
         if not (self.is_bound and self.form.is_valid()):
-            return False
-        term = (self.form.cleaned_data.get("q") or "").strip()
-        return search_kind(term) in TRIGRAM_SEARCHES
+            return ""
+        return (self.form.cleaned_data.get("q") or "").strip()
 
     @property
     def advanced_in_use(self) -> int:

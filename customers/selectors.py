@@ -25,7 +25,9 @@ from customers.models import (
     LIST_FIELDS, Customer, CustomerMerge, ImportJob, Product, Purchase, Tag,
 )
 from customers import rows
-from customers.models.master import similar_name_key
+from customers.models.master import (
+    TRIGRAM_SEARCHES, search_kind, similar_name_key, tag_names_sql,
+)
 from customers.normalization import normalize_email, normalize_phone
 
 
@@ -36,16 +38,61 @@ def customer_list(*, user: User) -> QuerySet[Customer]:
 
 def customer_page(
     *, user: User, customers: QuerySet[Customer], cursor: str | None,
-    owners: list[tuple[int, str]], count_apart: bool = False,
+    owners: list[tuple[int, str]], search: str = "",
 ) -> KeysetPage:
-    """One page of `customers` (already limited to what `user` may see) as finished list rows
-    (`customers.rows`); `owners` are the (id, name) pairs the page already shows. With
-    `count_apart` (a trigram search: its index scan is its cost, and most find a few rows),
-    the count is a query of its own, made only if the first page does not hold every match."""
-    page = KeysetPaginator(customers.for_list(), count_with_rows=not count_apart).page(cursor)
+    """One page of `customers` (already limited to what `user` may see, and to `search`, the
+    list's free-text term if any) as finished list rows (`customers.rows`); `owners` are the
+    (id, name) pairs the page already shows.
+
+    A search's first page comes from one scan of its matches when they are few
+    (`_search_first_page`). Otherwise the page query counts the list too, except for trigram
+    searches: their index scan is their cost, so they count in a query of their own, made
+    only if the first page does not hold every match."""
+    kind = search_kind(search)
+    paginator = KeysetPaginator(customers.for_list(),
+                                count_with_rows=kind not in TRIGRAM_SEARCHES)
+    if (kind != "none" and len(search) >= ONE_SCAN_MIN_LENGTH
+            and paginator.is_first_page(cursor)):
+        page = _search_first_page(paginator, customers)
+    else:
+        page = paginator.page(cursor)
     owner_names = dict(owners) if owners else {user.pk: str(user)}
     page.object_list = rows.finish(page.object_list, owner_names=owner_names)
     return page
+
+
+# Search terms this long or longer find few enough customers, as a rule, for their first page
+# to come from one scan of all their matches; one letter or character matches thousands.
+ONE_SCAN_MIN_LENGTH = 2
+
+
+def _search_first_page(paginator: KeysetPaginator, customers: QuerySet[Customer]) -> KeysetPage:
+    """The first page of a search and its count from one scan of at most LIST_COUNT_LIMIT + 1
+    matches: sorted and counted (a window count) in SQL, with the tag names read for the
+    page's rows only. When there are more matches than that, the scan was the capped count,
+    and the page is read in the list's order, as any list's is.
+
+    The page query and the capped count of a list otherwise each scan a search's matches:
+    twice the heap reads for a prefix search, and a second query for a trigram search."""
+    limit = settings.LIST_COUNT_LIMIT
+    matches, params = (
+        customers.order_by().values(*LIST_FIELDS)[: limit + 1].query.sql_with_params()
+    )
+    sql = (
+        f"SELECT s.*, {tag_names_sql('s')} AS tag_names, count(*) OVER () AS matches"
+        f" FROM ({matches}) s ORDER BY {paginator.order_by_sql('s')}"
+        f" LIMIT {paginator.per_page + 1}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column.name for column in cursor.description]
+        found = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    count = found[0]["matches"] if found else 0
+    if count > limit:
+        return paginator.page(None, count=limit, count_is_capped=True)
+    for row in found:
+        del row["matches"]
+    return paginator.first_page_of(found, count=count)
 
 
 def customer_get(*, user: User, pk: int) -> Customer:

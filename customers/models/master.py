@@ -71,8 +71,9 @@ class Tag(models.Model):
         return self.name
 
 
-def _tag_names_sql() -> str:
-    """ARRAY(the names of the tags of the customer in the outer query, in name order)."""
+def tag_names_sql(customers: str = "") -> str:
+    """ARRAY(the names of the tags of the customer in the outer query, in name order); the
+    outer query names the customer table `customers` (by default, its own name)."""
     q = connection.ops.quote_name
     link = Customer.tags.through._meta
     tag = Tag._meta
@@ -80,7 +81,7 @@ def _tag_names_sql() -> str:
         f"ARRAY(SELECT t.{q(tag.get_field('name').column)} FROM {q(tag.db_table)} t"
         f" JOIN {q(link.db_table)} ct ON ct.{q(link.get_field('tag').column)} = t.{q(tag.pk.column)}"
         f" WHERE ct.{q(link.get_field('customer').column)} = "
-        f"{q(Customer._meta.db_table)}.{q(Customer._meta.pk.column)}"
+        f"{customers or q(Customer._meta.db_table)}.{q(Customer._meta.pk.column)}"
         f" ORDER BY t.{q(tag.get_field('name').column)})"
     )
 
@@ -169,7 +170,7 @@ class CustomerQuerySet(models.QuerySet):
         Written in SQL: the ORM's equivalent (`ArraySubquery` over `Tag`) took longer to
         build and compile than the query takes to run. It names the customer table itself,
         so the queryset must not join customers a second time."""
-        return self.annotate(tag_names=RawSQL(_tag_names_sql(), (), output_field=ArrayField(
+        return self.annotate(tag_names=RawSQL(tag_names_sql(), (), output_field=ArrayField(
             models.CharField())))
 
 

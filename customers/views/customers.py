@@ -63,7 +63,7 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
         choices_key = choices_fragment_key(self.request)
         page = selectors.customer_page(
             user=user, customers=filterset.qs, cursor=self.request.GET.get("cursor"),
-            owners=owners, count_apart=filterset.trigram_search,
+            owners=owners, search=filterset.search_term,
         )
         return super().get_context_data(
             filter=filterset,

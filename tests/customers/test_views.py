@@ -175,10 +175,11 @@ class TestList:
         with django_assert_max_num_queries(3):
             response = client.get(LIST, {"sort": "name"})
         assert len(response.context["page"].object_list) == 25
-        # A search counts in a query of its own, and only when one page cannot hold it.
-        with django_assert_max_num_queries(4):
+        # A search's first page and its count come from one scan of its matches.
+        with django_assert_max_num_queries(3):
             response = client.get(LIST, {"q": "example", "sort": "name"})
         assert response.context["page"].count == 60
+        assert len(response.context["page"].object_list) == 25
         CustomerFactory(owner=rep, name="Zebulon Quartz")
         with django_assert_max_num_queries(3):
             response = client.get(LIST, {"q": "Zebulon"})
@@ -189,6 +190,53 @@ class TestList:
             response = client.get(LIST, {"q": "Zz"})
         assert response.context["page"].count == 30
 
+
+    @pytest.mark.parametrize("sort", ["", "name", "-name", "-updated", "level", "created"])
+    def test_a_search_first_page_matches_the_ordered_read(self, manager, rep, other_rep,
+                                                         client_for, settings, sort):
+        """The one-scan first page of a search holds the rows, order, tags, count and next
+        cursor that reading the list in its order gives (the cursor form of the same page)."""
+        settings.LIST_PAGE_SIZE = 4
+        vip = TagFactory(name="VIP")
+        for n, level in enumerate("ABCDABCDAB"):
+            CustomerFactory(owner=rep if n % 3 else other_rep, name=f"Match {n % 4} {n}",
+                            level=level, tags=[vip] if n % 2 else [])
+        CustomerFactory(owner=rep, name="Other")
+        client = client_for(manager)
+        query = {"q": "Match", **({"sort": sort} if sort else {})}
+        first = client.get(LIST, query).context["page"]
+        second = client.get(LIST, {**query, "cursor": first.next_cursor}).context["page"]
+        # The same list read backwards from its end, as the paginator reads any list.
+        last = client.get(LIST, {**query, "cursor": "last"}).context["page"]
+        before_last = client.get(LIST, {**query, "cursor": last.previous_cursor}).context["page"]
+
+        pages = [first, second]
+        read_back = [before_last, last]
+        rows = [row for page in pages for row in page] + list(
+            client.get(LIST, {**query, "cursor": second.next_cursor}).context["page"])
+        assert len(rows) == 10 and len({row["id"] for row in rows}) == 10
+        assert [r["id"] for r in rows[-8:]] == [r["id"] for page in read_back for r in page]
+        assert first.count == 10 and not first.count_is_capped and first.has_next
+        assert not first.has_previous
+        assert {tuple(row["tag_names"]) for row in first} <= {(), ("VIP",)}
+        assert all(row["url"] and row["owner_name"] for row in first)
+
+    def test_a_search_with_more_matches_than_the_cap(self, rep, client_for, settings):
+        settings.LIST_COUNT_LIMIT = 5
+        settings.LIST_PAGE_SIZE = 3
+        for n in range(8):
+            CustomerFactory(owner=rep, name=f"Many {n}")
+        page = client_for(rep).get(LIST, {"q": "Many", "sort": "name"}).context["page"]
+
+        assert [row["name"] for row in page] == ["Many 0", "Many 1", "Many 2"]
+        assert page.count_is_capped and page.count == 5 and page.has_next
+
+    def test_a_search_shows_a_rep_only_their_customers(self, rep, other_rep, client_for):
+        CustomerFactory(owner=rep, name="Shared Name mine")
+        CustomerFactory(owner=other_rep, name="Shared Name theirs")
+        page = client_for(rep).get(LIST, {"q": "Shared Name"}).context["page"]
+
+        assert [row["name"] for row in page] == ["Shared Name mine"] and page.count == 1
 
     def test_rows_show_owner_labels_and_links(self, manager, rep, client_for):
         departed = UserFactory(first_name="Gone", last_name="Rep", is_active=False)
