@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     BooleanField, Count, F, Func, JSONField, OuterRef, Q, QuerySet, Sum, Window,
 )
@@ -75,15 +75,16 @@ def _search_first_page(paginator: KeysetPaginator, customers: QuerySet[Customer]
     The page query and the capped count of a list otherwise each scan a search's matches:
     twice the heap reads for a prefix search, and a second query for a trigram search."""
     limit = settings.LIST_COUNT_LIMIT
-    matches, params = (
-        customers.order_by().values(*LIST_FIELDS)[: limit + 1].query.sql_with_params()
-    )
+    # The subquery's columns are named after LIST_FIELDS (`values()` names "owner_id" "owner"),
+    # so its rows have the keys of the ORM's list rows.
+    capped = customers.order_by().values(*LIST_FIELDS)[: limit + 1]
+    matches, params = capped.query.get_compiler(customers.db).as_sql()
     sql = (
         f"SELECT s.*, {tag_names_sql('s')} AS tag_names, count(*) OVER () AS matches"
         f" FROM ({matches}) s ORDER BY {paginator.order_by_sql('s')}"
         f" LIMIT {paginator.per_page + 1}"
     )
-    with connection.cursor() as cursor:
+    with connections[customers.db].cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column.name for column in cursor.description]
         found = [dict(zip(columns, row)) for row in cursor.fetchall()]

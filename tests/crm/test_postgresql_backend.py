@@ -58,29 +58,48 @@ def test_a_prepared_statement_reads_current_data():
 
 
 def test_writes_are_never_prepared():
-    customer = CustomerFactory(name="Old")
-    for n in range(RUNS):
+    customer = CustomerFactory(name="Old", city="Suzhou")
+    for _ in range(RUNS):  # the very same UPDATE text each time
         Customer.all_objects.filter(pk=customer.pk).update(city="Hangzhou")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Customer._meta.db_table} SET name = %s WHERE id = %s",
+            [("New", customer.pk)] * RUNS,
+        )
 
-    assert not [s for s in prepared_statements() if s.lstrip().upper().startswith("UPDATE")]
-    assert names(customer.pk) == ["Old"]
+    assert not [s for s in prepared_statements() if not s.lstrip().upper().startswith("SELECT")]
+    assert Customer.all_objects.values_list("name", "city").get(pk=customer.pk) == (
+        "New", "Hangzhou")
 
 
-def test_statements_work_again_after_a_rolled_back_savepoint():
+def test_a_rolled_back_savepoint_forgets_the_statements_which_prepare_again():
     customer = CustomerFactory(name="Kept")
     for _ in range(RUNS):
         names(customer.pk)
+    assert prepared_statements()
     with pytest.raises(DatabaseError):
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1/0")
+    names(customer.pk)  # psycopg deallocates everything after the next statement
 
+    assert prepared_statements() == []
     assert [names(customer.pk) for _ in range(RUNS)] == [["Kept"]] * RUNS
+    assert len(prepared_statements()) == 1
 
 
 def test_the_app_uses_the_preparing_cursor():
     with connection.cursor() as cursor:
         assert isinstance(cursor.cursor, PreparingCursor)
+
+
+def test_server_side_binding_prepares_nothing():
+    settings = {**connection.settings_dict, "OPTIONS": {
+        **connection.settings_dict["OPTIONS"], "server_side_binding": True}}
+    params = DatabaseWrapper(settings).get_connection_params()
+
+    assert params["cursor_factory"] is not PreparingCursor
+    assert params["prepare_threshold"] is None
 
 
 def test_a_threshold_of_none_keeps_djangos_cursor():

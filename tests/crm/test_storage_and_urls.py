@@ -56,6 +56,9 @@ def test_pk_url_tag_and_the_script_prefix():
         set_script_prefix("/")
 
 
-def test_pk_url_refuses_a_url_without_a_pk_in_its_path():
+@pytest.mark.parametrize(("name", "pk"), [("customers:list", 1), ("customers:detail", None),
+                                         ("customers:detail", "7")])
+def test_pk_url_refuses_what_reverse_refuses(name, pk):
+    # A URL without a pk in its path, an unsaved object's pk, a pk that is not a number.
     with pytest.raises(NoReverseMatch):
-        pk_url("customers:list", 1)
+        pk_url(name, pk)
