@@ -1,5 +1,7 @@
+import pytest
 from django.template import engines
 from django.test import RequestFactory
+from django.utils import translation
 
 from crm.pagination import KeysetPage
 
@@ -70,3 +72,28 @@ def test_a_pager_without_a_target_has_no_htmx_attributes():
         {"page": page()}, RequestFactory().get("/customers/"))
 
     assert 'href="/customers/?cursor=abc"' in html and "hx-get" not in html
+
+
+def test_a_disabled_link_and_escaped_target():
+    html = engines["django"].from_string(
+        '{% load pager %}{% pager page "#a&b" %}').render({"page": page()},
+                                                           RequestFactory().get("/x/"))
+
+    assert '<li class="page-item disabled"><a class="page-link" href="/x/"' in html
+    assert '<li class="page-item"><a class="page-link" rel="next" href="/x/?cursor=abc"' in html
+    assert 'hx-target="#a&amp;b" hx-push-url="true"' in html
+
+
+@pytest.mark.parametrize(("count", "capped", "language", "shown"), [
+    (1, False, "en", "1 result"),
+    (1234, False, "en", "1,234 results"),
+    (1000, True, "en", "More than 1,000 results"),
+    (0, False, "en", "0 results"),
+    (1000, True, "zh-hans", "超过 1000 条结果"),
+])
+def test_result_count(count, capped, language, shown):
+    template = engines["django"].from_string("{% load pager %}{% result_count page %}")
+    with translation.override(language):
+        html = template.render({"page": page(count=count, count_is_capped=capped)})
+
+    assert html == f'<span class="text-body-secondary result-count">{shown}</span>'
