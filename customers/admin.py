@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from crm.admin import QuickActionCheckbox
 from crm.pagination import CappedCountPaginator
 from customers import services
 from customers.selectors import assignable_owners
@@ -76,7 +77,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(QuickActionCheckbox, admin.ModelAdmin):
     list_display = ["name", "kind", "phone", "email", "company", "city", "level", "status",
                     "owner", "acquired_on"]
     list_filter = ["status", "level", "kind", "source", "value_segment", "marketing_opt_out"]
@@ -159,7 +160,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(admin.ModelAdmin):
+class PurchaseAdmin(QuickActionCheckbox, admin.ModelAdmin):
     list_display = ["purchased_on", "customer", "product", "quantity", "unit_price", "amount",
                     "channel"]
     list_filter = ["channel", "purchased_on"]

@@ -159,3 +159,30 @@ def test_admin_edit_without_version_is_refused(manager, rep, client_for):
     assert response.status_code == 200
     customer.refresh_from_db()
     assert customer.name == "Kept"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_row_checkboxes_match_djangos(language):
+    from django.contrib import admin as django_admin
+    from django.utils import translation
+
+    from customers.admin import CustomerAdmin, PurchaseAdmin
+
+    customer = CustomerFactory(name='王芳 "<&>"')
+    purchase = PurchaseFactory(customer=customer)
+    with translation.override(language):
+        for model_admin, obj in ((CustomerAdmin(Customer, django_admin.site), customer),
+                                 (PurchaseAdmin(Purchase, django_admin.site), purchase)):
+            stock = django_admin.ModelAdmin.action_checkbox(model_admin, obj)
+            assert model_admin.action_checkbox(obj) == stock
+            assert f'value="{obj.pk}"' in stock
+        assert "&lt;&amp;&gt;" in CustomerAdmin(Customer, django_admin.site).action_checkbox(
+            customer)
+
+
+def test_changelist_rows_can_be_selected_for_an_action(manager, rep, client_for):
+    customers = CustomerFactory.create_batch(3, owner=rep)
+    body = client_for(manager).get(reverse("admin:customers_customer_changelist")).content.decode()
+
+    for customer in customers:
+        assert f'name="_selected_action" value="{customer.pk}" class="action-select"' in body
