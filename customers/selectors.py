@@ -44,8 +44,8 @@ def customer_page(
     list's free-text term if any) as finished list rows (`customers.rows`); `owners` are the
     (id, name) pairs the page already shows.
 
-    A search's first page comes from one scan of its matches when they are few
-    (`_search_first_page`). Otherwise the page query counts the list too, except for trigram
+    The first page of a search for two or more characters comes from one scan of its
+    matches (`_search_first_page`). Otherwise the page query counts the list too, except for trigram
     searches: their index scan is their cost, so they count in a query of their own, made
     only if the first page does not hold every match."""
     kind = search_kind(search)
