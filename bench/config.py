@@ -9,6 +9,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 PYTHON = BASE_DIR / ".venv" / "bin" / "python"
+# How a page's ratio to the ping is paired (`--pairing`).
+PAIRINGS = ("interleaved", "block", "none")
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class Options:
     reseed: bool
     warmup: int
     requests: int
+    pairing: str
     ping_block: int
     max_seconds: float
     users: tuple[str, ...]
@@ -64,9 +67,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="drop and recreate the bench database, then seed it again")
     add("--warmup", type=int, default=30, help="unmeasured requests per URL (default 30)")
     add("--requests", type=int, default=200, help="measured requests per URL (default 200)")
+    add("--pairing", choices=PAIRINGS, default="interleaved",
+        help="which pings a URL's ratio is taken against: `interleaved` (default), a ping "
+             "just before each measured request; `block`, --ping-block pings just before the "
+             "URL; `none`, the user's one ping row")
     add("--ping-block", type=int, default=100,
-        help="ping requests measured just before each URL, whose p95 that URL's ratio is "
-             "taken against (default 100; 0: against the user's one ping row)")
+        help="with --pairing block, the pings measured just before each URL (default 100)")
     add("--max-seconds", type=float, default=60.0,
         help="stop measuring a URL after this many seconds (at least 10 requests are made)")
     add("--users", default="manager,sales1",
@@ -135,6 +141,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         reseed=args.reseed,
         warmup=args.warmup,
         requests=args.requests,
+        pairing=args.pairing,
         ping_block=args.ping_block,
         max_seconds=args.max_seconds,
         users=tuple(u.strip() for u in args.users.split(",") if u.strip()),

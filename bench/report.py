@@ -35,7 +35,7 @@ def evaluate(http: list[dict], sql: dict | None, *, trigram: bool,
             p95 = row.get("p95_ms")
             if row["kind"] == PING or p95 is None:
                 continue
-            # The pings measured just before this page, else the user's ping row.
+            # The pings measured with this page (`--pairing`), else the user's ping row.
             ping = row.get("ping_p95_ms") or rows.get("ping", {}).get("p95_ms")
             if ping:
                 limit = {DETAIL: DETAIL_VS_PING, DASHBOARD: analytics_group.CACHED_VS_PING}.get(
@@ -155,8 +155,14 @@ def render(results: dict) -> str:
     goals = results["goals"]
     http = results.get("http") or []
     if http:
-        out.append("\nHTTP timings (sequential, ms; ratio = p95 / the p95 of the pings measured "
-                   "just before the page, shown as `ping p95`)")
+        pairing = (results.get("options") or {}).get("pairing", "block")
+        paired_with = {
+            "interleaved": "the pings interleaved with the page's requests",
+            "block": "the pings measured just before the page",
+            "none": "the user's ping row",
+        }.get(pairing, pairing)
+        out.append(f"\nHTTP timings (sequential, ms; ratio = p95 / the p95 of {paired_with}, "
+                   "shown as `ping p95`)")
         rows = []
         for row in http:
             ratio = next((g for g in goals if g["user"] == row["user"] and g["key"] == row["key"]

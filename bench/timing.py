@@ -52,33 +52,42 @@ def resolve_follow_next(session: Session, scenario: Scenario) -> None:
     scenario.follow_next = 0
 
 
-def measure(session: Session, scenario: Scenario, options: Options) -> dict:
+def measure(session: Session, scenario: Scenario, options: Options,
+            ping: Scenario | None = None) -> dict:
+    """Time `scenario`'s URLs; with `ping`, each request (warm-up included) follows a ping
+    request, and the pings' own timings come back as `ping_p50_ms` and `ping_p95_ms`."""
     paths = itertools.cycle(scenario.paths)
     errors: list[str] = []
 
-    def hit():
-        path = next(paths)
-        response = session.get(path, headers=scenario.headers)
-        if response.status != scenario.expect:
+    def hit(target: Scenario, path: str):
+        response = session.get(path, headers=target.headers)
+        if response.status != target.expect:
             errors.append(f"{path}: HTTP {response.status}")
             if len(errors) >= _MAX_ERRORS:
-                raise RuntimeError(f"{scenario.key}: {'; '.join(errors)}")
+                raise RuntimeError(f"{target.key}: {'; '.join(errors)}")
             return response, None
         return response, response.seconds
 
-    first, first_seconds = hit()
+    def pair() -> tuple:
+        ping_seconds = hit(ping, ping.paths[0])[1] if ping is not None else None
+        return (*hit(scenario, next(paths)), ping_seconds)
+
+    first, first_seconds, _ = pair()
     for _ in range(options.warmup):
-        hit()
+        pair()
     samples: list[float] = []
+    pings: list[float] = []
     deadline = time.monotonic() + options.max_seconds
     for count in range(options.requests):
         if count >= _MIN_SAMPLES and time.monotonic() > deadline:
             break
-        _, seconds = hit()
+        _, seconds, ping_seconds = pair()
         if seconds is not None:
             samples.append(seconds)
+        if ping_seconds is not None:
+            pings.append(ping_seconds)
     stats = summarize(samples)
-    return {
+    result = {
         **scenario.to_json(),
         **stats,
         "capped": stats.get("n", 0) < options.requests,
@@ -88,13 +97,18 @@ def measure(session: Session, scenario: Scenario, options: Options) -> dict:
         "first_ms": None if first_seconds is None else round(first_seconds * 1000, 2),
         "bytes": len(first.body),
     }
+    if pings:
+        paired = summarize(pings)
+        result["ping_p50_ms"], result["ping_p95_ms"] = paired["p50_ms"], paired["p95_ms"]
+    return result
 
 
 def run_user(base_url: str, username: str, scenarios: list[Scenario], options: Options) -> list[dict]:
     session = Session(base_url, timeout=options.timeout)
     session.login(username, options.password)
-    # The machine's speed drifts during a run (other tenants, CPU frequency): each page is
-    # compared with a block of pings measured just before it, not only with the one ping row.
+    # The machine's speed drifts during a run (other tenants, CPU frequency), within seconds
+    # on this one: each page is compared with pings measured alongside it (`--pairing`), not
+    # with the one ping row measured minutes earlier.
     ping = next((s for s in scenarios if s.kind == PING), None)
     block = dataclasses.replace(options, requests=options.ping_block,
                                 warmup=min(options.warmup, 5))
@@ -103,9 +117,13 @@ def run_user(base_url: str, username: str, scenarios: list[Scenario], options: O
         if scenario.follow_next:
             resolve_follow_next(session, scenario)
         paired = None
-        if ping is not None and scenario.kind != PING and options.ping_block:
-            paired = measure(session, ping, block)
-        result = measure(session, scenario, options)
+        measured_with = None
+        if ping is not None and scenario.kind != PING:
+            if options.pairing == "interleaved":
+                measured_with = ping
+            elif options.pairing == "block" and options.ping_block:
+                paired = measure(session, ping, block)
+        result = measure(session, scenario, options, ping=measured_with)
         result["user"] = username
         if paired is not None and paired.get("n"):
             result["ping_p50_ms"], result["ping_p95_ms"] = paired["p50_ms"], paired["p95_ms"]

@@ -200,7 +200,7 @@ class TestList:
         and values), order, count and next cursor of reading the list in its order."""
         from crm.pagination import COUNT_COLUMN, KeysetPaginator
         from customers.filters import CustomerFilter
-        from customers.selectors import _search_first_page, customer_list
+        from customers.selectors.customers import _search_first_page, customer_list
 
         settings.LIST_PAGE_SIZE = 4
         vip = TagFactory(name="VIP")

@@ -1,0 +1,66 @@
+"""The benchmark's pairing of page requests with ping requests (`bench/timing.py`)."""
+
+from __future__ import annotations
+
+from bench.config import parse_args
+from bench.http_client import Response
+from bench.scenarios import LIST, PING, Scenario
+from bench.timing import run_user
+
+
+class FakeSession:
+    """Answers every GET at once, with a made-up duration per path, and records the order."""
+
+    seconds = {"/accounts/ping": 0.002, "/customers/": 0.006}
+
+    def __init__(self, base_url, *, timeout):
+        self.requested: list[str] = []
+        FakeSession.last = self
+
+    def login(self, username, password):
+        pass
+
+    def get(self, path, headers=None):
+        self.requested.append(path)
+        status = 204 if path == "/accounts/ping" else 200
+        return Response(status=status, headers={}, body=b"", seconds=self.seconds[path])
+
+
+def _scenarios():
+    return [
+        Scenario(key="ping", label="ping", kind=PING, paths=["/accounts/ping"], expect=204),
+        Scenario(key="list.first", label="list", kind=LIST, paths=["/customers/"]),
+    ]
+
+
+def _run(monkeypatch, *args):
+    monkeypatch.setattr("bench.timing.Session", FakeSession)
+    options = parse_args(["--warmup", "2", "--requests", "20", *args])
+    return run_user("http://127.0.0.1:1", "manager", _scenarios(), options), FakeSession.last
+
+
+def test_interleaved_pairing_puts_a_ping_before_every_page_request(monkeypatch):
+    results, session = _run(monkeypatch)
+    page = next(row for row in results if row["key"] == "list.first")
+    # The ping row itself (1 + 2 + 20 requests), then ping/page pairs for the list.
+    pairs = session.requested[23:]
+    assert pairs == ["/accounts/ping", "/customers/"] * 23
+    assert page["n"] == 20
+    assert page["p95_ms"] == 6.0
+    assert page["ping_p95_ms"] == 2.0
+
+
+def test_block_pairing_measures_the_pings_before_the_page(monkeypatch):
+    results, session = _run(monkeypatch, "--pairing", "block", "--ping-block", "7")
+    page = next(row for row in results if row["key"] == "list.first")
+    after_ping_row = session.requested[23:]
+    # A block of 1 + 2 + 7 pings (first, warm-up, measured), then the page's own requests.
+    assert after_ping_row == ["/accounts/ping"] * 10 + ["/customers/"] * 23
+    assert page["ping_p95_ms"] == 2.0
+
+
+def test_no_pairing_leaves_the_ratio_to_the_ping_row(monkeypatch):
+    results, session = _run(monkeypatch, "--pairing", "none")
+    page = next(row for row in results if row["key"] == "list.first")
+    assert session.requested[23:] == ["/customers/"] * 23
+    assert "ping_p95_ms" not in page
