@@ -187,9 +187,24 @@ def customer_with_summary(
     )
 
 
-def customer_purchases(*, user: User, customer: Customer) -> QuerySet[Purchase]:
-    """The customer's purchases, newest first, if the user may see the customer."""
-    return Purchase.objects.visible_to(user).filter(customer=customer).for_list()
+def customer_purchase_history(
+    *, user: User, pk: int, cursor: str | None, per_page: int = 10,
+) -> tuple[Customer, PurchaseSummary, KeysetPage]:
+    """One live customer the user may see (or 404; its id and name), its purchase totals, and
+    one page of its purchases, newest first, with the product a row shows.
+
+    The purchases are read by the customer's id once `customer_with_summary` has found the
+    customer among those the user may see: a second visibility subquery, as
+    `Purchase.objects.visible_to` adds, would only repeat that check."""
+    customer, summary = customer_with_summary(user=user, pk=pk)
+    purchases = (
+        Purchase.objects.filter(customer_id=customer.pk)
+        .select_related("product")
+        .only("purchased_on", "quantity", "unit_price", "amount", "channel",
+              "product__name", "product__sku")
+    )
+    page = KeysetPaginator(purchases, per_page=per_page).page(cursor, count=summary.count)
+    return customer, summary, page
 
 
 def customer_purchases_of(*, user: User, customers: QuerySet[Customer]) -> QuerySet[Purchase]:

@@ -12,21 +12,17 @@ from __future__ import annotations
 import html
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from crm.formatting import grouped, money, short_date
+from customers.models import Purchase
 
 register = template.Library()
 
 
 def _e(value) -> str:
     return "" if value is None else html.escape(str(value))
-
-
-def _money(value) -> str:
-    """Like `floatformat:"2g"`: two decimals, grouped as the language groups them."""
-    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
 def customer_row(row: dict, *, selectable: bool, company_label: str) -> str:
@@ -72,21 +68,21 @@ def customer_rows(rows: list[dict], selectable: bool) -> SafeString:
     ))
 
 
-def purchase_row(purchase, *, with_customer: bool) -> str:
+def purchase_row(purchase, *, with_customer: bool, channels: dict[str, str]) -> str:
     customer = (
         f'<td><a href="{_e(purchase.customer.get_absolute_url())}">'
         f"{_e(purchase.customer.name)}</a></td>" if with_customer else ""
     )
     price_class = "text-end d-none d-md-table-cell" if with_customer else "text-end"
     return (
-        f"<tr><td>{_e(formats.date_format(purchase.purchased_on, 'SHORT_DATE_FORMAT'))}</td>"
+        f"<tr><td>{_e(short_date(purchase.purchased_on))}</td>"
         f"{customer}"
         f"<td>{_e(purchase.product.name)} "
         f'<span class="text-body-secondary small">{_e(purchase.product.sku)}</span></td>'
-        f'<td class="text-end">{_e(intcomma(purchase.quantity))}</td>'
-        f'<td class="{price_class}">{_e(_money(purchase.unit_price))}</td>'
-        f'<td class="text-end">{_e(_money(purchase.amount))}</td>'
-        f'<td class="d-none d-md-table-cell">{_e(purchase.get_channel_display()) or "—"}</td>'
+        f'<td class="text-end">{_e(grouped(purchase.quantity))}</td>'
+        f'<td class="{price_class}">{_e(money(purchase.unit_price))}</td>'
+        f'<td class="text-end">{_e(money(purchase.amount))}</td>'
+        f'<td class="d-none d-md-table-cell">{_e(channels.get(purchase.channel, purchase.channel)) or "—"}</td>'
         "</tr>"
     )
 
@@ -96,6 +92,9 @@ def purchase_rows(purchases, with_customer: bool = False) -> SafeString:
     """The `<tr>` of every purchase (with its product, and its customer when
     `with_customer`): date, [customer,] product and SKU, quantity, unit price, amount,
     channel."""
+    # The channel labels are translated once per table, not once per row.
+    channels = {value: str(label) for value, label in Purchase.Channel.choices}
     return mark_safe("\n".join(
-        purchase_row(purchase, with_customer=bool(with_customer)) for purchase in purchases
+        purchase_row(purchase, with_customer=bool(with_customer), channels=channels)
+        for purchase in purchases
     ))

@@ -102,12 +102,8 @@ class CustomerPurchasePanelView(CrmPermissionMixin, HtmxTemplateMixin, TemplateV
     htmx_partial = "panel"
 
     def get_context_data(self, **kwargs):
-        customer, summary = selectors.customer_with_summary(user=self.request.user,
-                                                            pk=self.kwargs["pk"])
-        purchases = selectors.customer_purchases(user=self.request.user, customer=customer)
-        page = KeysetPaginator(purchases, per_page=10).page(
-            self.request.GET.get("cursor"), count=summary.count
-        )
+        customer, summary, page = selectors.customer_purchase_history(
+            user=self.request.user, pk=self.kwargs["pk"], cursor=self.request.GET.get("cursor"))
         return super().get_context_data(customer=customer, page=page, summary=summary, **kwargs)
 
 
