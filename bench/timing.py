@@ -53,9 +53,10 @@ def resolve_follow_next(session: Session, scenario: Scenario) -> None:
 
 
 def measure(session: Session, scenario: Scenario, options: Options,
-            ping: Scenario | None = None) -> dict:
-    """Time `scenario`'s URLs; with `ping`, each request (warm-up included) follows a ping
-    request, and the pings' own timings come back as `ping_p50_ms` and `ping_p95_ms`."""
+            companions: tuple[Scenario, ...] = ()) -> dict:
+    """Time `scenario`'s URLs. Each request (warm-up included) follows one request of every
+    companion (the ping, a deep page's first page), whose timings come back under
+    `companions`: {key: summary}."""
     paths = itertools.cycle(scenario.paths)
     errors: list[str] = []
 
@@ -68,26 +69,27 @@ def measure(session: Session, scenario: Scenario, options: Options,
             return response, None
         return response, response.seconds
 
-    def pair() -> tuple:
-        ping_seconds = hit(ping, ping.paths[0])[1] if ping is not None else None
-        return (*hit(scenario, next(paths)), ping_seconds)
+    def round_trip() -> tuple:
+        before = [hit(companion, companion.paths[0])[1] for companion in companions]
+        return (*hit(scenario, next(paths)), before)
 
-    first, first_seconds, _ = pair()
+    first, first_seconds, _ = round_trip()
     for _ in range(options.warmup):
-        pair()
+        round_trip()
     samples: list[float] = []
-    pings: list[float] = []
+    companion_samples: list[list[float]] = [[] for _ in companions]
     deadline = time.monotonic() + options.max_seconds
     for count in range(options.requests):
         if count >= _MIN_SAMPLES and time.monotonic() > deadline:
             break
-        _, seconds, ping_seconds = pair()
+        _, seconds, before = round_trip()
         if seconds is not None:
             samples.append(seconds)
-        if ping_seconds is not None:
-            pings.append(ping_seconds)
+        for collected, companion_seconds in zip(companion_samples, before):
+            if companion_seconds is not None:
+                collected.append(companion_seconds)
     stats = summarize(samples)
-    result = {
+    return {
         **scenario.to_json(),
         **stats,
         "capped": stats.get("n", 0) < options.requests,
@@ -96,11 +98,9 @@ def measure(session: Session, scenario: Scenario, options: Options,
         # The first request of a scenario: for a cached page, the one that fills the cache.
         "first_ms": None if first_seconds is None else round(first_seconds * 1000, 2),
         "bytes": len(first.body),
+        "companions": {companion.key: summarize(collected)
+                       for companion, collected in zip(companions, companion_samples)},
     }
-    if pings:
-        paired = summarize(pings)
-        result["ping_p50_ms"], result["ping_p95_ms"] = paired["p50_ms"], paired["p95_ms"]
-    return result
 
 
 def run_user(base_url: str, username: str, scenarios: list[Scenario], options: Options) -> list[dict]:
@@ -110,6 +110,7 @@ def run_user(base_url: str, username: str, scenarios: list[Scenario], options: O
     # on this one: each page is compared with pings measured alongside it (`--pairing`), not
     # with the one ping row measured minutes earlier.
     ping = next((s for s in scenarios if s.kind == PING), None)
+    by_key = {s.key: s for s in scenarios}
     block = dataclasses.replace(options, requests=options.ping_block,
                                 warmup=min(options.warmup, 5))
     results = []
@@ -117,19 +118,29 @@ def run_user(base_url: str, username: str, scenarios: list[Scenario], options: O
         if scenario.follow_next:
             resolve_follow_next(session, scenario)
         paired = None
-        measured_with = None
+        companions: list[Scenario] = []
         if ping is not None and scenario.kind != PING:
             if options.pairing == "interleaved":
-                measured_with = ping
+                companions.append(ping)
             elif options.pairing == "block" and options.ping_block:
                 paired = measure(session, ping, block)
-        result = measure(session, scenario, options, ping=measured_with)
+        # A deep page is compared with its first page: interleaved too, for the same reason.
+        baseline = by_key.get(scenario.baseline)
+        if baseline is not None and options.pairing == "interleaved":
+            companions.append(baseline)
+        result = measure(session, scenario, options, companions=tuple(companions))
         result["user"] = username
+        if ping is not None and result["companions"].get(ping.key, {}).get("n"):
+            paired = result["companions"][ping.key]
         if paired is not None and paired.get("n"):
             result["ping_p50_ms"], result["ping_p95_ms"] = paired["p50_ms"], paired["p95_ms"]
+        if baseline is not None and result["companions"].get(baseline.key, {}).get("n"):
+            result["baseline_p95_ms"] = result["companions"][baseline.key]["p95_ms"]
         log(f"{username:>10} {scenario.key:<20} p50 {result.get('p50_ms', 0):8.2f} ms  "
             f"p95 {result.get('p95_ms', 0):8.2f} ms  (n={result.get('n', 0)}) "
             + (f"ping p95 {result['ping_p95_ms']:.2f} ms " if "ping_p95_ms" in result else "")
+            + (f"{scenario.baseline} p95 {result['baseline_p95_ms']:.2f} ms "
+               if "baseline_p95_ms" in result else "")
             + f"{result['result_count']}")
         results.append(result)
     return results

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bench.config import parse_args
 from bench.http_client import Response
-from bench.scenarios import LIST, PING, Scenario
+from bench.report import evaluate
+from bench.scenarios import DEEP, LIST, PING, Scenario
 from bench.timing import run_user
 
 
@@ -64,3 +65,21 @@ def test_no_pairing_leaves_the_ratio_to_the_ping_row(monkeypatch):
     page = next(row for row in results if row["key"] == "list.first")
     assert session.requested[23:] == ["/customers/"] * 23
     assert "ping_p95_ms" not in page
+
+
+def test_a_deep_page_is_interleaved_with_its_first_page(monkeypatch):
+    monkeypatch.setattr("bench.timing.Session", FakeSession)
+    monkeypatch.setattr(FakeSession, "seconds",
+                        {**FakeSession.seconds, "/customers/?cursor=last": 0.009})
+    scenarios = [*_scenarios(), Scenario(key="deep.last", label="last", kind=DEEP,
+                                         paths=["/customers/?cursor=last"],
+                                         baseline="list.first")]
+    options = parse_args(["--warmup", "0", "--requests", "10"])
+    results = run_user("http://127.0.0.1:1", "manager", scenarios, options)
+    deep = next(row for row in results if row["key"] == "deep.last")
+    requested = FakeSession.last.requested
+    assert requested[-33:] == ["/accounts/ping", "/customers/", "/customers/?cursor=last"] * 11
+    assert (deep["p95_ms"], deep["ping_p95_ms"], deep["baseline_p95_ms"]) == (9.0, 2.0, 6.0)
+    goals = evaluate(results, None, trigram=True)
+    deep_goal = next(g for g in goals if g["key"] == "deep.last" and "list.first" in g["goal"])
+    assert deep_goal["value"] == 1.5
