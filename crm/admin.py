@@ -7,10 +7,13 @@ from django.utils.translation import gettext as _
 from crm.models import User
 
 
-class QuickActionCheckbox:
-    """A changelist's row checkbox written out directly (the same HTML). Django's renders a
-    form widget template per row: in-process, the 50-row customer changelist took 47 ms with
-    it and 38 ms without."""
+class QuickChangelist:
+    """A changelist whose rows are built by `crm.admin_rows` (the same HTML as Django's, in
+    a fraction of the time), with its row checkbox written out directly: Django's renders a
+    form widget template per row (in-process, the 50-row customer changelist took 47 ms
+    with it and 38 ms without)."""
+
+    change_list_template = "admin/crm/quick_change_list.html"
 
     def action_checkbox(self, obj):
         return format_html(

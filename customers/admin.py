@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from crm.admin import QuickActionCheckbox
+from crm.admin import QuickChangelist
 from crm.pagination import CappedCountPaginator
 from customers import services
 from customers.selectors import assignable_owners
@@ -77,7 +77,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(QuickActionCheckbox, admin.ModelAdmin):
+class CustomerAdmin(QuickChangelist, admin.ModelAdmin):
     list_display = ["name", "kind", "phone", "email", "company", "city", "level", "status",
                     "owner", "acquired_on"]
     list_filter = ["status", "level", "kind", "source", "value_segment", "marketing_opt_out"]
@@ -160,7 +160,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(QuickActionCheckbox, admin.ModelAdmin):
+class PurchaseAdmin(QuickChangelist, admin.ModelAdmin):
     list_display = ["purchased_on", "customer", "product", "quantity", "unit_price", "amount",
                     "channel"]
     list_filter = ["channel", "purchased_on"]

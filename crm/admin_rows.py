@@ -1,0 +1,151 @@
+"""The rows of an admin changelist built in Python, with the same HTML as Django's.
+
+Django's `items_for_result` looks every cell's field up, formats it through
+`display_for_field`, reverses the row's change URL and re-parses the preserved filters for each
+row: in-process, 50 customer rows took about 22 ms of a 38 ms changelist. Here each column
+is planned once per page (its field, CSS classes and formatter) and each row is one string.
+
+Only what this plan covers takes this path: columns that are the model's own fields (or the
+action checkbox), no `list_editable`, no popup. Anything else renders through Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.admin.templatetags.admin_list import ResultList, _boolean_icon
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import display_for_field, quote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+_URL_MARK = "918273645546372819"
+
+# A column's cell for one object, as HTML.
+Cell = Callable[[models.Model], str]
+
+
+def _link_columns(cl: ChangeList) -> set[str]:
+    """The columns Django links to the change page (`items_for_result`'s `link_in_col`)."""
+    if cl.list_display_links is None:
+        return set()
+    if cl.list_display_links:
+        return set(cl.list_display_links)
+    first = next((name for name in cl.list_display if name != "action_checkbox"), None)
+    return {first} if first else set()
+
+
+def _change_url(cl: ChangeList) -> Callable[[models.Model], str]:
+    """Each object's change URL with the changelist's filters, from one `reverse` per page."""
+    opts = cl.opts
+    marked = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=(_URL_MARK,),
+                     current_app=cl.model_admin.admin_site.name)
+    if cl.preserved_filters:
+        # The filters' query string does not depend on the object (the change page is never
+        # the changelist, whose own filters would be unwrapped).
+        marked = add_preserved_filters(
+            {"preserved_filters": cl.preserved_filters, "opts": opts}, marked)
+    head, _, tail = marked.partition(_URL_MARK)
+    attname = cl.pk_attname
+    return lambda obj: conditional_escape(f"{head}{quote(getattr(obj, attname))}{tail}")
+
+
+def _formatter(field: models.Field, empty: str, avoid_link: bool) -> Callable[[object], str]:
+    """`display_for_field` for one field, escaped; the cases list pages hit are done directly
+    (and remembered per value), the rest call Django's."""
+    if getattr(field, "flatchoices", None):
+        try:
+            labels = {value: conditional_escape(label) for value, label in field.flatchoices}
+        except TypeError:  # unhashable (list-like) choices: Django's way
+            labels = None
+        if labels is not None:
+            empty_html = conditional_escape(empty)
+            return lambda value: labels.get(value, empty_html)
+    if isinstance(field, models.BooleanField):
+        return lambda value: _boolean_icon(value)
+    plain_text = (isinstance(field, (models.CharField, models.TextField))
+                  and not isinstance(field, models.URLField))
+    if plain_text:
+        empty_html = conditional_escape(empty)
+        empty_values = field.empty_values
+        return lambda value: empty_html if value in empty_values else conditional_escape(value)
+    memo: dict = {}
+
+    def formatted(value) -> str:
+        try:
+            return memo[value]
+        except (KeyError, TypeError):
+            html = conditional_escape(display_for_field(value, field, empty, avoid_link))
+            try:
+                memo[value] = html
+            except TypeError:
+                pass
+            return html
+
+    return formatted
+
+
+def _cells(cl: ChangeList) -> list[Cell] | None:
+    """One cell builder per column, or None if a column needs Django's own path."""
+    model_admin = cl.model_admin
+    empty = model_admin.get_empty_value_display()
+    linked = _link_columns(cl)
+    change_url = _change_url(cl) if linked else None
+    cells: list[Cell] = []
+    first_link = True
+    for name in cl.list_display:
+        if name == "action_checkbox":
+            checkbox = model_admin.action_checkbox
+            cells.append(lambda obj: f'<td class="action-checkbox">{checkbox(obj)}</td>')
+            continue
+        if not isinstance(name, str):
+            return None
+        try:
+            field = cl.lookup_opts.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if field.auto_created or field.is_relation and not field.many_to_one:
+            return None
+        classes = f"field-{name}"
+        if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
+            classes += " nowrap"
+        if field.many_to_one:
+            empty_html = conditional_escape(empty)
+
+            def text(obj, attribute=field.name, empty_html=empty_html) -> str:
+                related = getattr(obj, attribute)
+                return empty_html if related is None else conditional_escape(related)
+        else:
+            shown = _formatter(field, empty, avoid_link=name in linked)
+
+            def text(obj, attname=field.attname, shown=shown) -> str:
+                value = getattr(obj, attname)
+                if isinstance(value, str) and value.strip() == "":
+                    value = ""
+                return shown(value)
+        if name in linked:
+            tag = "th" if first_link else "td"
+            first_link = False
+            cells.append(lambda obj, text=text, tag=tag, classes=classes: (
+                f'<{tag} class="{classes}"><a href="{change_url(obj)}">{text(obj)}</a></{tag}>'))
+        else:
+            cells.append(lambda obj, text=text, classes=classes: (
+                f'<td class="{classes}">{text(obj)}</td>'))
+    return cells
+
+
+def changelist_rows(cl: ChangeList) -> list[ResultList] | None:
+    """Each result's row as a one-item `ResultList` of its cells' HTML (Django's
+    `change_list_results.html` joins a row's items), or None when the changelist needs
+    Django's rows."""
+    if getattr(cl, "formset", None) is not None or cl.is_popup:
+        return None
+    cells = _cells(cl)
+    if cells is None:
+        return None
+    return [ResultList(None, [mark_safe("".join(cell(obj) for cell in cells))])
+            for obj in cl.result_list]
