@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from crm.admin_rows import CHECKBOX_LABEL, checkbox_html
 from crm.models import User
 
 
@@ -16,11 +15,10 @@ class QuickChangelist:
     change_list_template = "admin/crm/quick_change_list.html"
 
     def action_checkbox(self, obj):
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME, obj.pk,
-            format_html(_("Select this object for an action - {}"), str(obj)),
-        )
+        return checkbox_html(obj.pk, str(obj), _(CHECKBOX_LABEL))
+
+    # `crm.admin_rows` may then write it itself, translating the label once per page.
+    action_checkbox.writes_checkbox_html = True
 
 
 @admin.register(User)

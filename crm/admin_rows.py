@@ -11,8 +11,10 @@ action checkbox), no `list_editable`, no popup. Anything else renders through Dj
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
+from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import ResultList, _boolean_icon
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_field, quote
@@ -21,12 +23,26 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 _URL_MARK = "918273645546372819"
 
 # A column's cell for one object, as HTML.
 Cell = Callable[[models.Model], str]
+
+# Django's label of a row checkbox (its own translation).
+CHECKBOX_LABEL = "Select this object for an action - {}"
+
+
+def checkbox_html(pk, name: str, label: str) -> SafeString:
+    """Django's row checkbox (`ModelAdmin.action_checkbox`) for the object `pk` named `name`,
+    with `label`, the translated CHECKBOX_LABEL."""
+    return mark_safe(
+        f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}"'
+        f' value="{html.escape(str(pk))}" class="action-select"'
+        f' aria-label="{label.format(html.escape(name))}">'
+    )
 
 
 def _link_columns(cl: ChangeList) -> set[str]:
@@ -51,7 +67,7 @@ def _change_url(cl: ChangeList) -> Callable[[models.Model], str]:
             {"preserved_filters": cl.preserved_filters, "opts": opts}, marked)
     head, _, tail = marked.partition(_URL_MARK)
     attname = cl.pk_attname
-    return lambda obj: conditional_escape(f"{head}{quote(getattr(obj, attname))}{tail}")
+    return lambda obj: html.escape(f"{head}{quote(getattr(obj, attname))}{tail}")
 
 
 def _formatter(field: models.Field, empty: str, avoid_link: bool) -> Callable[[object], str]:
@@ -72,19 +88,20 @@ def _formatter(field: models.Field, empty: str, avoid_link: bool) -> Callable[[o
     if plain_text:
         empty_html = conditional_escape(empty)
         empty_values = field.empty_values
-        return lambda value: empty_html if value in empty_values else conditional_escape(value)
+        # A model's text is a plain str: `html.escape` is what `conditional_escape` ends in.
+        return lambda value: empty_html if value in empty_values else html.escape(str(value))
     memo: dict = {}
 
     def formatted(value) -> str:
         try:
             return memo[value]
         except (KeyError, TypeError):
-            html = conditional_escape(display_for_field(value, field, empty, avoid_link))
+            shown = conditional_escape(display_for_field(value, field, empty, avoid_link))
             try:
-                memo[value] = html
+                memo[value] = shown
             except TypeError:
                 pass
-            return html
+            return shown
 
     return formatted
 
@@ -100,7 +117,12 @@ def _cells(cl: ChangeList) -> list[Cell] | None:
     for name in cl.list_display:
         if name == "action_checkbox":
             checkbox = model_admin.action_checkbox
-            cells.append(lambda obj: f'<td class="action-checkbox">{checkbox(obj)}</td>')
+            if getattr(checkbox, "writes_checkbox_html", False):
+                label = gettext(CHECKBOX_LABEL)
+                cells.append(lambda obj, label=label: (
+                    f'<td class="action-checkbox">{checkbox_html(obj.pk, str(obj), label)}</td>'))
+            else:
+                cells.append(lambda obj: f'<td class="action-checkbox">{checkbox(obj)}</td>')
             continue
         if not isinstance(name, str):
             return None
@@ -118,7 +140,7 @@ def _cells(cl: ChangeList) -> list[Cell] | None:
 
             def text(obj, attribute=field.name, empty_html=empty_html) -> str:
                 related = getattr(obj, attribute)
-                return empty_html if related is None else conditional_escape(related)
+                return empty_html if related is None else html.escape(str(related))
         else:
             shown = _formatter(field, empty, avoid_link=name in linked)
 
