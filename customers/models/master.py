@@ -2,61 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Q
 from django.contrib.postgres.fields import ArrayField
 from django.db.models.expressions import RawSQL
 from django.contrib.postgres.indexes import OpClass
-from django.db.models.functions import Cast, Collate, Concat, Lower, Reverse, Upper
+from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.navigation import pk_url
-from customers.normalization import digits_only, validate_phone
-
-# Below this length a contains-search cannot use a trigram index, so a prefix search runs instead.
-_TRIGRAM_MIN_LENGTH = 3
-# The trunk 0, a two- or three-digit area code and at least the start of the local number.
-_NATIONAL_MIN_DIGITS = 6
-_PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
-
-
-# Duplicate detection by name ("very similar names in the same city"): lower-case, trailing
-# company forms dropped (Co., Ltd., Inc., 有限公司, 公司, …), then every space and punctuation
-# mark removed, so "Acme Co., Ltd." and "ACME ltd" both become "acme" and "王 芳" is "王芳".
-# Plain SQL functions, so an index can hold it (the server may lack pg_trgm).
-_NAME_NOISE = "[[:space:][:punct:]（）【】《》「」『』〔〕，。、；：！？·・\u3000]"
-_COMPANY_FORMS = (
-    r"(\m(co|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|company)\M"
-    "|股份有限公司|有限责任公司|有限公司|集团|公司)"
+from customers.models.search import (
+    NATIONAL_MIN_DIGITS, email_local_part_reversed, search_kind, similar_name_key,
 )
-
-
-def similar_name_key() -> Func:
-    """The city, a slash and the simplified name: customers sharing it are listed as
-    possible duplicates (the simplified name holds no punctuation, so the key is unambiguous)."""
-    simplified = Func(
-        Func(Lower("name"), Value(f"({_NAME_NOISE}*{_COMPANY_FORMS})+{_NAME_NOISE}*$"),
-             Value(""), function="regexp_replace", output_field=models.TextField()),
-        Value(f"{_NAME_NOISE}+"), Value(""), Value("g"),
-        function="regexp_replace", output_field=models.TextField(),
-    )
-    return Concat("city", Value("/"), simplified, output_field=models.TextField())
-
-
-def email_local_part_reversed() -> Collate:
-    """The part of the normalized e-mail before the @, reversed, in byte order (collation C).
-
-    A search for `zhang336@` means a local part ending in `zhang336`: a prefix of this key,
-    which a btree index answers at once. The trigram index cannot narrow such a term well:
-    its trigrams (`zha`, `han`, `ang`…) are common to a large share of addresses.
-    """
-    local = Func(F("email_normalized"), Value("@"), Value(1), function="split_part",
-                 output_field=models.TextField())
-    return Collate(Reverse(local), "C")
+from customers.normalization import digits_only, validate_phone
 
 
 class Tag(models.Model):
@@ -84,26 +44,6 @@ def tag_names_sql(customers: str = "") -> str:
         f"{customers or q(Customer._meta.db_table)}.{q(Customer._meta.pk.column)}"
         f" ORDER BY t.{q(tag.get_field('name').column)})"
     )
-
-
-def search_kind(term: str) -> str:
-    """How `CustomerQuerySet.search` reads a (stripped) term: "none" (blank), "email_local"
-    (an @ after a local-part fragment: an index range), "email" (other terms with an @),
-    "phone" (digits), "prefix" (one or two characters) or "contains" (names, companies and
-    e-mails containing it). "email", "phone" and "contains" scan trigram indexes."""
-    if not term:
-        return "none"
-    if "@" in term:
-        local, _, domain = term.partition("@")
-        return "email_local" if local and "@" not in domain else "email"
-    if _PHONE_FRAGMENT.match(term) and len(digits_only(term)) >= 3:
-        return "phone"
-    if len(term) < _TRIGRAM_MIN_LENGTH:
-        return "prefix"
-    return "contains"
-
-
-TRIGRAM_SEARCHES = frozenset({"email", "phone", "contains"})
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -146,7 +86,7 @@ class CustomerQuerySet(models.QuerySet):
             # normalized form drops (861065521234…), so also try it without. Only for an area
             # code and more: a short fragment such as the last digits 0301 means just those.
             national = digits.lstrip("0")
-            if national != digits and len(digits) >= _NATIONAL_MIN_DIGITS:
+            if national != digits and len(digits) >= NATIONAL_MIN_DIGITS:
                 match |= Q(phone_normalized__contains=national)
             return self.filter(match)
         if kind == "prefix":

@@ -17,7 +17,8 @@ from crm.models import User
 from crm.pagination import KeysetPage, KeysetPaginator
 from customers import rows
 from customers.models import LIST_FIELDS, Customer, Purchase
-from customers.models.master import TRIGRAM_SEARCHES, search_kind, tag_names_sql
+from customers.models.master import tag_names_sql
+from customers.models.search import TRIGRAM_SEARCHES, search_kind
 from customers.normalization import normalize_email, normalize_phone
 
 

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from crm.models import User
 from crm.pagination import LAST, NEXT, PREVIOUS, Cursor, KeysetPage
 from customers.models import LIST_FIELDS, Customer
-from customers.models.master import similar_name_key
+from customers.models.search import similar_name_key
 
 
 # Duplicate groups (the duplicates page). A group is live customers sharing a key: the

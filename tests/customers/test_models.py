@@ -117,7 +117,7 @@ class TestSearch:
         ("王", "prefix"), ("王芳", "prefix"), ("mith", "contains"), ("陈萍艳", "contains"),
     ])
     def test_search_kinds(self, term, kind):
-        from customers.models.master import search_kind
+        from customers.models.search import search_kind
 
         assert search_kind(term) == kind
 

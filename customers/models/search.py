@@ -1,0 +1,73 @@
+"""The vocabulary of customer search and duplicate detection: how a typed term is read
+(`search_kind`) and the SQL expressions the search and duplicate indexes hold."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.db.models import F, Func, Value
+from django.db.models.functions import Collate, Concat, Lower, Reverse
+
+from customers.normalization import digits_only
+
+# Below this length a contains-search cannot use a trigram index, so a prefix search runs instead.
+_TRIGRAM_MIN_LENGTH = 3
+# The trunk 0, a two- or three-digit area code and at least the start of the local number.
+NATIONAL_MIN_DIGITS = 6
+_PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
+
+
+# Duplicate detection by name ("very similar names in the same city"): lower-case, trailing
+# company forms dropped (Co., Ltd., Inc., 有限公司, 公司, …), then every space and punctuation
+# mark removed, so "Acme Co., Ltd." and "ACME ltd" both become "acme" and "王 芳" is "王芳".
+# Plain SQL functions, so an index can hold it (the server may lack pg_trgm).
+_NAME_NOISE = "[[:space:][:punct:]（）【】《》「」『』〔〕，。、；：！？·・\u3000]"
+_COMPANY_FORMS = (
+    r"(\m(co|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|company)\M"
+    "|股份有限公司|有限责任公司|有限公司|集团|公司)"
+)
+
+
+def similar_name_key() -> Func:
+    """The city, a slash and the simplified name: customers sharing it are listed as
+    possible duplicates (the simplified name holds no punctuation, so the key is unambiguous)."""
+    simplified = Func(
+        Func(Lower("name"), Value(f"({_NAME_NOISE}*{_COMPANY_FORMS})+{_NAME_NOISE}*$"),
+             Value(""), function="regexp_replace", output_field=models.TextField()),
+        Value(f"{_NAME_NOISE}+"), Value(""), Value("g"),
+        function="regexp_replace", output_field=models.TextField(),
+    )
+    return Concat("city", Value("/"), simplified, output_field=models.TextField())
+
+
+def email_local_part_reversed() -> Collate:
+    """The part of the normalized e-mail before the @, reversed, in byte order (collation C).
+
+    A search for `zhang336@` means a local part ending in `zhang336`: a prefix of this key,
+    which a btree index answers at once. The trigram index cannot narrow such a term well:
+    its trigrams (`zha`, `han`, `ang`…) are common to a large share of addresses.
+    """
+    local = Func(F("email_normalized"), Value("@"), Value(1), function="split_part",
+                 output_field=models.TextField())
+    return Collate(Reverse(local), "C")
+
+
+def search_kind(term: str) -> str:
+    """How `CustomerQuerySet.search` reads a (stripped) term: "none" (blank), "email_local"
+    (an @ after a local-part fragment: an index range), "email" (other terms with an @),
+    "phone" (digits), "prefix" (one or two characters) or "contains" (names, companies and
+    e-mails containing it). "email", "phone" and "contains" scan trigram indexes."""
+    if not term:
+        return "none"
+    if "@" in term:
+        local, _, domain = term.partition("@")
+        return "email_local" if local and "@" not in domain else "email"
+    if _PHONE_FRAGMENT.match(term) and len(digits_only(term)) >= 3:
+        return "phone"
+    if len(term) < _TRIGRAM_MIN_LENGTH:
+        return "prefix"
+    return "contains"
+
+
+TRIGRAM_SEARCHES = frozenset({"email", "phone", "contains"})
