@@ -13,7 +13,7 @@ from django.db import connection
 from django.core.management import CommandError, call_command
 
 from customers.imports import import_file
-from customers.imports import run as import_run
+from customers.imports import writes as import_writes
 from customers.models import Customer, Product, Purchase, Tag
 from tests.factories import CustomerFactory
 
@@ -226,7 +226,7 @@ def test_a_failure_in_the_middle_of_writing_leaves_no_rows(write, rep, monkeypat
     def explode(cursor, **kwargs):
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(import_run, "_write_tags", explode)
+    monkeypatch.setattr(import_writes, "write_tags", explode)
 
     with pytest.raises(RuntimeError):
         import_file(write(GOOD), "customers")
@@ -238,7 +238,7 @@ def test_a_failure_in_the_middle_of_writing_leaves_no_rows(write, rep, monkeypat
 def test_a_database_connection_killed_mid_write_leaves_no_rows(write, rep, monkeypatch):
     """Not a simulated error: the server ends the import's session after the customers are
     inserted, before the transaction commits."""
-    write_tags = import_run._write_tags
+    write_tags = import_writes.write_tags
 
     def kill_own_session(cursor, **kwargs):
         assert Customer.all_objects.count() == 3  # written, not yet committed
@@ -248,7 +248,7 @@ def test_a_database_connection_killed_mid_write_leaves_no_rows(write, rep, monke
             other.execute("SELECT pg_terminate_backend(%s)", [pid])
         return write_tags(cursor, **kwargs)
 
-    monkeypatch.setattr(import_run, "_write_tags", kill_own_session)
+    monkeypatch.setattr(import_writes, "write_tags", kill_own_session)
 
     report = import_file(write(GOOD), "customers")
 
