@@ -156,7 +156,9 @@ def render(results: dict) -> str:
     goals = results["goals"]
     http = results.get("http") or []
     if http:
-        pairing = (results.get("options") or {}).get("pairing", "block")
+        options = results.get("options") or {}
+        # Runs saved before `--pairing` measured blocks of pings, or none with --ping-block 0.
+        pairing = options.get("pairing") or ("block" if options.get("ping_block") else "none")
         paired_with = {
             "interleaved": "the pings interleaved with the page's requests",
             "block": "the pings measured just before the page",

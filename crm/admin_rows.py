@@ -6,7 +6,10 @@ row: in-process, 50 customer rows took about 22 ms of a 38 ms changelist. Here e
 is planned once per page (its field, CSS classes and formatter) and each row is one string.
 
 Only what this plan covers takes this path: columns that are the model's own fields (or the
-action checkbox), no `list_editable`, no popup. Anything else renders through Django.
+action checkbox), an integer primary key with the admin's own change URL, no `list_editable`,
+no popup. Anything else renders through Django. A ModelAdmin opts in with
+`crm.admin.QuickChangelist`, whose changelist template is `admin/crm/quick_change_list.html`
+(Django then no longer looks for a per-model `change_list.html`).
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from collections.abc import Callable
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import ResultList, _boolean_icon
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import display_for_field, quote
+from django.contrib.admin.utils import display_for_field
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -55,11 +58,20 @@ def _link_columns(cl: ChangeList) -> set[str]:
     return {first} if first else set()
 
 
-def _change_url(cl: ChangeList) -> Callable[[models.Model], str]:
-    """Each object's change URL with the changelist's filters, from one `reverse` per page."""
+def _change_url(cl: ChangeList) -> Callable[[models.Model], str] | None:
+    """Each object's change URL with the changelist's filters, from one `reverse` per page;
+    None where Django's own way must be kept: a key other than an integer (`reverse` would
+    also percent-encode it), a model without a change URL, or a `ChangeList` with its own
+    `url_for_result`."""
     opts = cl.opts
-    marked = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=(_URL_MARK,),
-                     current_app=cl.model_admin.admin_site.name)
+    if (not isinstance(opts.pk, models.IntegerField)  # the auto and big auto fields too
+            or type(cl).url_for_result is not ChangeList.url_for_result):
+        return None
+    try:
+        marked = reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                         args=(_URL_MARK,), current_app=cl.model_admin.admin_site.name)
+    except NoReverseMatch:
+        return None
     if cl.preserved_filters:
         # The filters' query string does not depend on the object (the change page is never
         # the changelist, whose own filters would be unwrapped).
@@ -67,12 +79,12 @@ def _change_url(cl: ChangeList) -> Callable[[models.Model], str]:
             {"preserved_filters": cl.preserved_filters, "opts": opts}, marked)
     head, _, tail = marked.partition(_URL_MARK)
     attname = cl.pk_attname
-    return lambda obj: html.escape(f"{head}{quote(getattr(obj, attname))}{tail}")
+    return lambda obj: html.escape(f"{head}{int(getattr(obj, attname))}{tail}")
 
 
 def _formatter(field: models.Field, empty: str, avoid_link: bool) -> Callable[[object], str]:
-    """`display_for_field` for one field, escaped; the cases list pages hit are done directly
-    (and remembered per value), the rest call Django's."""
+    """`display_for_field` for one field, escaped: choices, booleans and text directly, days
+    and numbers through Django's (remembered per value), anything else through Django's."""
     if getattr(field, "flatchoices", None):
         try:
             labels = {value: conditional_escape(label) for value, label in field.flatchoices}
@@ -90,17 +102,19 @@ def _formatter(field: models.Field, empty: str, avoid_link: bool) -> Callable[[o
         empty_values = field.empty_values
         # A model's text is a plain str: `html.escape` is what `conditional_escape` ends in.
         return lambda value: empty_html if value in empty_values else html.escape(str(value))
+    if not isinstance(field, (models.DateField, models.DecimalField, models.IntegerField)):
+        return lambda value: conditional_escape(display_for_field(value, field, empty, avoid_link))
+    # Days, fixed-point numbers and integers: equal values of one type display alike (a
+    # DecimalField shows its own number of places), so each is formatted once per page.
     memo: dict = {}
 
     def formatted(value) -> str:
+        key = (type(value), value)
         try:
-            return memo[value]
-        except (KeyError, TypeError):
-            shown = conditional_escape(display_for_field(value, field, empty, avoid_link))
-            try:
-                memo[value] = shown
-            except TypeError:
-                pass
+            return memo[key]
+        except KeyError:
+            shown = memo[key] = conditional_escape(
+                display_for_field(value, field, empty, avoid_link))
             return shown
 
     return formatted
@@ -112,6 +126,8 @@ def _cells(cl: ChangeList) -> list[Cell] | None:
     empty = model_admin.get_empty_value_display()
     linked = _link_columns(cl)
     change_url = _change_url(cl) if linked else None
+    if linked and change_url is None:
+        return None
     cells: list[Cell] = []
     first_link = True
     for name in cl.list_display:
@@ -122,7 +138,8 @@ def _cells(cl: ChangeList) -> list[Cell] | None:
                 cells.append(lambda obj, label=label: (
                     f'<td class="action-checkbox">{checkbox_html(obj.pk, str(obj), label)}</td>'))
             else:
-                cells.append(lambda obj: f'<td class="action-checkbox">{checkbox(obj)}</td>')
+                cells.append(lambda obj: (
+                    f'<td class="action-checkbox">{conditional_escape(checkbox(obj))}</td>'))
             continue
         if not isinstance(name, str):
             return None
@@ -130,7 +147,9 @@ def _cells(cl: ChangeList) -> list[Cell] | None:
             field = cl.lookup_opts.get_field(name)
         except FieldDoesNotExist:
             return None
-        if field.auto_created or field.is_relation and not field.many_to_one:
+        # `owner_id` finds the foreign key too, but Django shows the column's number.
+        if (field.name != name or field.auto_created
+                or field.is_relation and not field.many_to_one):
             return None
         classes = f"field-{name}"
         if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):

@@ -37,7 +37,8 @@ def short_date(value) -> str:
 
 
 def money(value) -> str:
-    """`value|floatformat:"2g"`: two decimals, grouped as the active language groups them."""
+    """Two decimals, grouped as the active language groups them: `value|floatformat:"2g"` for
+    amounts, which have two (`number_format` cuts further places instead of rounding)."""
     return _money(get_language(), value)
 
 

@@ -83,10 +83,46 @@ def test_rows_django_must_build_are_left_to_django(manager, varied_customers):
     assert popup.is_popup and changelist_rows(popup) is None
 
 
-def test_the_changelist_page_shows_the_quick_rows(manager, varied_customers, client_for):
+def test_the_changelist_page_shows_the_quick_rows(manager, varied_customers, client_for,
+                                                  monkeypatch):
+    from crm.templatetags import admin_rows as tag
+
+    built = []
+
+    def spy(cl):
+        rows = changelist_rows(cl)
+        built.append(rows)
+        return rows
+
+    monkeypatch.setattr(tag, "changelist_rows", spy)
     response = client_for(manager).get(reverse("admin:customers_customer_changelist"))
     body = response.content.decode()
     cl = response.context["cl"]
+    assert len(built) == 1 and len(built[0]) == len(cl.result_list) == 3
     for row in _djangos_rows(cl):
         assert f"<tr>{row}</tr>" in body
     assert "王芳 &quot;&lt;&amp;&gt;&quot;" in body
+
+
+def test_a_foreign_key_column_name_is_left_to_django(manager, varied_customers):
+    class ByOwnerId(CustomerAdmin):
+        list_display = ["name", "owner_id"]
+
+    cl = _changelist(ByOwnerId(Customer, django_admin.site), manager)
+    assert changelist_rows(cl) is None
+
+
+def test_a_changelist_with_its_own_change_urls_is_left_to_django(manager, varied_customers):
+    from django.contrib.admin.views.main import ChangeList
+
+    class ElsewhereList(ChangeList):
+        def url_for_result(self, result):
+            return f"/elsewhere/{result.pk}/"
+
+    class Elsewhere(CustomerAdmin):
+        def get_changelist(self, request, **kwargs):
+            return ElsewhereList
+
+    cl = _changelist(Elsewhere(Customer, django_admin.site), manager)
+    assert changelist_rows(cl) is None
+    assert f'href="/elsewhere/{cl.result_list[0].pk}/"' in _djangos_rows(cl)[0]
