@@ -92,7 +92,14 @@ def _formatter(field: models.Field, empty: str, avoid_link: bool) -> Callable[[o
             labels = None
         if labels is not None:
             empty_html = conditional_escape(empty)
-            return lambda value: labels.get(value, empty_html)
+
+            def label(value) -> str:
+                try:
+                    return labels.get(value, empty_html)
+                except TypeError:  # an unhashable value: Django's way
+                    return conditional_escape(display_for_field(value, field, empty, avoid_link))
+
+            return label
     if isinstance(field, models.BooleanField):
         return lambda value: _boolean_icon(value)
     plain_text = (isinstance(field, (models.CharField, models.TextField))
@@ -147,8 +154,9 @@ def _cells(cl: ChangeList) -> list[Cell] | None:
             field = cl.lookup_opts.get_field(name)
         except FieldDoesNotExist:
             return None
-        # `owner_id` finds the foreign key too, but Django shows the column's number.
-        if (field.name != name or field.auto_created
+        # `owner_id` finds the foreign key too, but Django shows the column's number; a
+        # generic foreign key (not concrete) is an attribute to Django.
+        if (field.name != name or field.auto_created or not field.concrete
                 or field.is_relation and not field.many_to_one):
             return None
         classes = f"field-{name}"
