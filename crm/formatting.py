@@ -3,7 +3,8 @@
 Django's `formats.date_format` and `formats.number_format` look the language's formats up on
 every call; a ten-row purchase table made about 40 such calls, a third of its render time.
 A page shows few distinct values (days, prices, quantities), so each is formatted once per
-language and process. The caches forget everything when a format setting changes (tests).
+language, type and value (equal values of different types, 1 and True, are kept apart). The
+caches forget everything when a format setting changes (tests).
 """
 
 from __future__ import annotations
@@ -17,34 +18,34 @@ from django.utils.translation import get_language
 
 
 @lru_cache(maxsize=4096)
-def _short_date(language: str, value) -> str:
+def _short_date(language: str, kind: type, value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 @lru_cache(maxsize=8192)
-def _money(language: str, value) -> str:
+def _money(language: str, kind: type, value) -> str:
     return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
 @lru_cache(maxsize=4096)
-def _grouped(language: str, value) -> str:
+def _grouped(language: str, kind: type, value) -> str:
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 def short_date(value) -> str:
     """`value|date:"SHORT_DATE_FORMAT"` in the active language."""
-    return _short_date(get_language(), value)
+    return _short_date(get_language(), type(value), value)
 
 
 def money(value) -> str:
     """Two decimals, grouped as the active language groups them: `value|floatformat:"2g"` for
     amounts, which have two (`number_format` cuts further places instead of rounding)."""
-    return _money(get_language(), value)
+    return _money(get_language(), type(value), value)
 
 
 def grouped(value) -> str:
     """`value|intcomma`: an integer grouped as the active language groups it."""
-    return _grouped(get_language(), value)
+    return _grouped(get_language(), type(value), value)
 
 
 _CACHES = (_short_date, _money, _grouped)

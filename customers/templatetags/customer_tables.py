@@ -74,6 +74,7 @@ def purchase_row(purchase, *, with_customer: bool, channels: dict[str, str]) -> 
         f"{_e(purchase.customer.name)}</a></td>" if with_customer else ""
     )
     price_class = "text-end d-none d-md-table-cell" if with_customer else "text-end"
+    channel = channels.get(purchase.channel, purchase.channel)
     return (
         f"<tr><td>{_e(short_date(purchase.purchased_on))}</td>"
         f"{customer}"
@@ -82,7 +83,7 @@ def purchase_row(purchase, *, with_customer: bool, channels: dict[str, str]) -> 
         f'<td class="text-end">{_e(grouped(purchase.quantity))}</td>'
         f'<td class="{price_class}">{_e(money(purchase.unit_price))}</td>'
         f'<td class="text-end">{_e(money(purchase.amount))}</td>'
-        f'<td class="d-none d-md-table-cell">{_e(channels.get(purchase.channel, purchase.channel)) or "—"}</td>'
+        f'<td class="d-none d-md-table-cell">{_e(channel) or "—"}</td>'
         "</tr>"
     )
 
