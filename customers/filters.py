@@ -179,12 +179,29 @@ class CustomerFilter(QuickFilterSet):
         """The fields under "More filters"."""
         return [self.form[name] for name in self.ADVANCED]
 
+    def filter_queryset(self, queryset):
+        """Every filter, the free-text search last, noting the list before it and the term."""
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        self._before_search = queryset, (data.get("q") or "").strip()
+        return self.filters["q"].filter(queryset, data.get("q"))
+
+    @property
+    def unsearched(self):
+        """The list with every filter but the free-text search applied, from which the first
+        page of a prefix search reads its name and company matches apart (`customer_page`)."""
+        return self._split_search()[0]
+
     @property
     def search_term(self) -> str:
-        """The free-text term the list is filtered by ("" when none, or the form is invalid)."""
-        if not (self.is_bound and self.form.is_valid()):
-            return ""
-        return (self.form.cleaned_data.get("q") or "").strip()
+        """The free-text term the list is filtered by ("" when none, or it is invalid)."""
+        return self._split_search()[1]
+
+    def _split_search(self):
+        filtered = self.qs  # filters once (an unbound filter set filters nothing)
+        return getattr(self, "_before_search", (filtered, ""))
 
     @property
     def advanced_in_use(self) -> int:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.contrib.postgres.fields import ArrayField
 from django.db.models.expressions import RawSQL
 from django.contrib.postgres.indexes import OpClass
-from django.db.models.functions import Cast, Upper
+from django.db.models.functions import Cast, StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.navigation import pk_url
 from customers.models.search import (
-    NATIONAL_MIN_DIGITS, email_local_part_reversed, search_kind, similar_name_key,
+    NATIONAL_MIN_DIGITS, PHONE_RUN_DIGITS, digit_runs, email_local_part_reversed,
+    phone_digit_runs, search_kind, similar_name_key,
 )
 from customers.normalization import digits_only, validate_phone
 
@@ -81,13 +83,18 @@ class CustomerQuerySet(models.QuerySet):
             return self.filter(email_normalized__contains=term.lower())
         if kind == "phone":
             digits = digits_only(term)
-            match = Q(phone_normalized__contains=digits)
+            fragments = [digits]
             # A number typed in national form keeps its trunk 0 (010-6552…), which the
             # normalized form drops (861065521234…), so also try it without. Only for an area
             # code and more: a short fragment such as the last digits 0301 means just those.
             national = digits.lstrip("0")
             if national != digits and len(digits) >= NATIONAL_MIN_DIGITS:
-                match |= Q(phone_normalized__contains=national)
+                fragments.append(national)
+            match = Q()
+            for fragment in fragments:
+                match |= _phone_contains(fragment)
+            if len(digits) >= PHONE_RUN_DIGITS:
+                return self.alias(phone_runs=phone_digit_runs()).filter(match)
             return self.filter(match)
         if kind == "prefix":
             return self.filter(Q(name__istartswith=term) | Q(company__istartswith=term))
@@ -96,6 +103,17 @@ class CustomerQuerySet(models.QuerySet):
             | Q(company__icontains=term)
             | Q(email_normalized__contains=term.lower())
         )
+
+    def prefix_search_parts(self, term: str) -> list[CustomerQuerySet]:
+        """`search(term)` for a prefix term as two querysets that share no customer and
+        together find the same ones: names, then companies whose customer's name does not
+        match. Each is a range of one index (which covers what a list's first page reads),
+        where the two together are a bitmap scan that visits the table for every match."""
+        term = (term or "").strip()
+        if search_kind(term) != "prefix":
+            raise ValueError(f"{term!r} is not a prefix search")
+        name = Q(name__istartswith=term)
+        return [self.filter(name), self.filter(Q(company__istartswith=term) & ~name)]
 
     def for_list(self) -> CustomerQuerySet:
         """List rows as plain dicts of the columns a row shows or sorts by, with `tag_names`
@@ -112,6 +130,16 @@ class CustomerQuerySet(models.QuerySet):
         so the queryset must not join customers a second time."""
         return self.annotate(tag_names=RawSQL(tag_names_sql(), (), output_field=ArrayField(
             models.CharField())))
+
+
+def _phone_contains(digits: str) -> Q:
+    """Normalized phones containing `digits`: for a long enough fragment, among those
+    holding its every run (`phone_runs`, the index of `phone_digit_runs`); the containment
+    is tested with STRPOS, which the trigram index cannot take over."""
+    if len(digits) < PHONE_RUN_DIGITS:
+        return Q(phone_normalized__contains=digits)
+    return Q(phone_runs__contains=digit_runs(digits)) & Q(
+        GreaterThan(StrIndex("phone_normalized", Value(digits)), 0))
 
 
 # Every column a list row shows or a list sorts by (the keyset paginator reads the sort key
@@ -144,6 +172,10 @@ class ValueSegment(models.TextChoices):
 class AliveCustomerManager(models.Manager.from_queryset(CustomerQuerySet)):
     def get_queryset(self) -> CustomerQuerySet:
         return super().get_queryset().alive()
+
+
+# What a search's first page reads of each match (`customers.selectors.customer_page`).
+_SEARCH_COVERS = ("name", "id", "owner", "deleted_at", "created_at")
 
 
 def _alive(*fields, name: str, **kwargs) -> models.Index:
@@ -321,13 +353,18 @@ class Customer(models.Model):
             # Prefix search for short terms (`istartswith` compares UPPER(col::text)).
             # Not partial: PostgreSQL keeps statistics for expression indexes only when they
             # cover the whole table, and without them it misjudges prefix searches.
+            # Covering what the first page of a search reads of its matches (visibility and
+            # the default and name sort keys; `CustomerQuerySet.search_parts`), so it reads
+            # them from the index alone. The indexed column itself is included too: the
+            # planner only plans an index-only scan when every column the query names is in
+            # the index, even one it only reads inside the indexed expression.
             models.Index(
                 OpClass(Upper(Cast("name", models.TextField())), name="text_pattern_ops"),
-                name="customer_name_prefix_idx",
+                name="customer_name_prefix_idx", include=_SEARCH_COVERS,
             ),
             models.Index(
                 OpClass(Upper(Cast("company", models.TextField())), name="text_pattern_ops"),
-                name="customer_company_prefix_idx",
+                name="customer_company_prefix_idx", include=("company", *_SEARCH_COVERS),
             ),
             # E-mail searches with an @ (`CustomerQuerySet.search`); not partial, as above.
             models.Index(email_local_part_reversed(), name="customer_email_local_rev_idx"),

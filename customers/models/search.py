@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Func, Value
-from django.db.models.functions import Collate, Concat, Lower, Reverse
+from django.db.models.functions import Cast, Collate, Concat, Lower, Reverse
 
 from customers.normalization import digits_only
 
@@ -51,6 +52,32 @@ def email_local_part_reversed() -> Collate:
     local = Func(F("email_normalized"), Value("@"), Value(1), function="split_part",
                  output_field=models.TextField())
     return Collate(Reverse(local), "C")
+
+
+# A phone fragment this long or longer is looked up by its runs of digits of this length.
+PHONE_RUN_DIGITS = 4
+# The SQL function (migration 0018) giving the distinct runs of a normalized phone number.
+PHONE_RUNS_FUNCTION = "customers_phone_digit_runs"
+
+
+def phone_digit_runs() -> Func:
+    """The distinct runs of PHONE_RUN_DIGITS digits in the normalized phone, as an array,
+    which a GIN index holds (migration 0018).
+
+    A fragment appears in a number only if each of its runs does, so the index narrows a
+    search for four digits or more to the numbers holding them all (a check of the whole
+    fragment follows). The trigram index answers the same search by intersecting the
+    numbers holding each of its three-digit runs: long lists among a million numbers, as
+    each of only a thousand such runs appears in about one number in a hundred."""
+    return Func(Cast("phone_normalized", models.TextField()), function=PHONE_RUNS_FUNCTION,
+                output_field=ArrayField(models.TextField()))
+
+
+def digit_runs(digits: str) -> list[str]:
+    """The distinct runs of PHONE_RUN_DIGITS digits in `digits`, as `phone_digit_runs`
+    gives them for a number."""
+    return sorted({digits[i:i + PHONE_RUN_DIGITS]
+                   for i in range(len(digits) - PHONE_RUN_DIGITS + 1)})
 
 
 def search_kind(term: str) -> str:

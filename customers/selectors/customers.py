@@ -30,21 +30,26 @@ def customer_list(*, user: User) -> QuerySet[Customer]:
 def customer_page(
     *, user: User, customers: QuerySet[Customer], cursor: str | None,
     owners: list[tuple[int, str]], search: str = "",
+    unsearched: QuerySet[Customer] | None = None,
 ) -> KeysetPage:
     """One page of `customers` (already limited to what `user` may see, and to `search`, the
     list's free-text term if any) as finished list rows (`customers.rows`); `owners` are the
-    (id, name) pairs the page already shows.
+    (id, name) pairs the page already shows. `unsearched`, the same list before the search,
+    lets the first page of a prefix search read its name and company matches apart.
 
     The first page of a search for two or more characters comes from one scan of its
-    matches (`_search_first_page`). Otherwise the page query counts the list too, except for trigram
-    searches: their index scan is their cost, so they count in a query of their own, made
-    only if the first page does not hold every match."""
+    matches (`_search_first_page`). Otherwise the page query counts the list too, except for
+    trigram searches: their index scan is their cost, so they count in a query of their own,
+    made only if the first page does not hold every match."""
     kind = search_kind(search)
     paginator = KeysetPaginator(customers.for_list(),
                                 count_with_rows=kind not in TRIGRAM_SEARCHES)
     if (kind != "none" and len(search) >= ONE_SCAN_MIN_LENGTH
             and paginator.is_first_page(cursor)):
-        page = _search_first_page(paginator, customers)
+        parts = [customers]
+        if kind == "prefix" and unsearched is not None:
+            parts = unsearched.prefix_search_parts(search)
+        page = _search_first_page(paginator, parts)
     else:
         page = paginator.page(cursor)
     owner_names = dict(owners) if owners else {user.pk: str(user)}
@@ -57,28 +62,44 @@ def customer_page(
 ONE_SCAN_MIN_LENGTH = 2
 
 
-def _search_first_page(paginator: KeysetPaginator, customers: QuerySet[Customer]) -> KeysetPage:
+def _search_first_page(paginator: KeysetPaginator, parts: list[QuerySet[Customer]]) -> KeysetPage:
     """The first page of a search and its count from one scan of at most LIST_COUNT_LIMIT + 1
-    matches: sorted and counted (a window count) in SQL, with the tag names read for the
-    page's rows only. When there are more matches than that, the scan was the capped count,
-    and the page is read in the list's order, as any list's is.
+    matches, `parts` being the search's matches split into querysets that share no customer
+    (`CustomerQuerySet.prefix_search_parts`), or the one queryset of them.
+
+    The scan reads only the matches' sort keys, which a prefix search's indexes hold, so it
+    need not visit the table; the matches are sorted and counted (a window count) in SQL, and
+    only the page's rows are then read whole, with their tag names. When there are more
+    matches than the cap, the scan was the capped count, and the page is read in the list's
+    order, as any list's is.
 
     The page query and the capped count of a list otherwise each scan a search's matches:
     twice the heap reads for a prefix search, and a second query for a trigram search."""
     limit = settings.LIST_COUNT_LIMIT
-    # The subquery's columns are named after LIST_FIELDS (`values()` names "owner_id" "owner"),
-    # so its rows have the keys of the ORM's list rows.
-    capped = customers.order_by().values(*LIST_FIELDS)[: limit + 1]
-    matches, params = capped.query.get_compiler(customers.db).as_sql()
+    db = paginator.queryset.db
+    q = connections[db].ops.quote_name
+    meta = Customer._meta
+    # The parts' columns are named after the sort fields, as `order_by_sql` expects.
+    selects, params = [], []
+    for part in parts:
+        sql, part_params = part.order_by().values(*paginator.fields).query.get_compiler(
+            db).as_sql()
+        selects.append(f"({sql})")
+        params.extend(part_params)
+    matches = " UNION ALL ".join(selects)
+    columns = ", ".join(
+        f"c.{q(meta.get_field(name).column)} AS {q(name)}" for name in LIST_FIELDS)
     sql = (
-        f"SELECT s.*, {tag_names_sql('s')} AS tag_names, count(*) OVER () AS matches"
-        f" FROM ({matches}) s ORDER BY {paginator.order_by_sql('s')}"
-        f" LIMIT {paginator.per_page + 1}"
+        f"SELECT {columns}, {tag_names_sql('c')} AS tag_names, k.matches"
+        f" FROM (SELECT m.*, count(*) OVER () AS matches FROM ({matches} LIMIT {limit + 1}) m"
+        f" ORDER BY {paginator.order_by_sql('m')} LIMIT {paginator.per_page + 1}) k"
+        f" JOIN {q(meta.db_table)} c ON c.{q(meta.pk.column)} = k.{q(meta.pk.name)}"
+        f" ORDER BY {paginator.order_by_sql('k')}"
     )
-    with connections[customers.db].cursor() as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
-        columns = [column.name for column in cursor.description]
-        found = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        names = [column.name for column in cursor.description]
+        found = [dict(zip(names, row)) for row in cursor.fetchall()]
     count = found[0]["matches"] if found else 0
     if count > limit:
         return paginator.page(None, count=limit, count_is_capped=True)

@@ -63,7 +63,7 @@ class CustomerListView(CrmPermissionMixin, HtmxTemplateMixin, TemplateView):
         choices_key = choices_fragment_key(self.request)
         page = selectors.customer_page(
             user=user, customers=filterset.qs, cursor=self.request.GET.get("cursor"),
-            owners=owners, search=filterset.search_term,
+            owners=owners, search=filterset.search_term, unsearched=filterset.unsearched,
         )
         return super().get_context_data(
             filter=filterset,

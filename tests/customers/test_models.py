@@ -121,6 +121,40 @@ class TestSearch:
 
         assert search_kind(term) == kind
 
+    @pytest.mark.parametrize(("term", "found"), [
+        ("1234 2349", True), ("2342349", True), ("2349", True), ("139", True),
+        # Both of its runs of four digits are in the number, but not one after the other.
+        ("12349", False), ("2341", False),
+    ])
+    def test_a_phone_fragment_must_appear_whole(self, rep, term, found):
+        customer = CustomerFactory(owner=rep, phone="139 1234 2349")
+        assert (customer in Customer.objects.search(term)) is found
+
+    def test_the_sql_digit_runs_are_the_pythons(self):
+        from django.db import connection
+
+        from customers.models.search import PHONE_RUNS_FUNCTION, digit_runs
+
+        numbers = ["8613912342349", "8610655212340000", "123", "1234", "11111111", ""]
+        with connection.cursor() as cursor:
+            for number in numbers:
+                cursor.execute(f"SELECT {PHONE_RUNS_FUNCTION}(%s)", [number])
+                assert sorted(cursor.fetchone()[0]) == digit_runs(number), number
+
+    @pytest.mark.parametrize("term", ["2349", "010-6552 1234"])
+    def test_a_phone_term_of_four_digits_or_more_reads_the_digit_runs_index(self, people,
+                                                                           term):
+        from django.db import connection
+
+        query = Customer.all_objects.search(term).order_by().values("id")
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # A handful of rows: make the planner show which index can answer the term.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert plan.count("customer_phone_runs_idx") == (2 if term.startswith("0") else 1)
+
     def test_an_email_term_is_a_range_of_the_reversed_local_part_index(self, people):
         from django.db import connection
 

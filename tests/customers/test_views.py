@@ -192,12 +192,15 @@ class TestList:
         assert response.context["page"].count == 30
 
 
+    @pytest.mark.parametrize("term", ["Match", "Ma"])
     @pytest.mark.parametrize("sort", ["", "name", "-name", "-updated", "level", "created",
                                       "-acquired", "-churned"])
     def test_a_search_first_page_matches_the_ordered_read(self, manager, rep, other_rep,
-                                                         settings, sort):
+                                                         settings, sort, term):
         """The one-scan first page of a search (`_search_first_page`) holds the rows (keys
-        and values), order, count and next cursor of reading the list in its order."""
+        and values), order, count and next cursor of reading the list in its order, for a
+        contains-search and for a prefix search, whose parts (names, companies) share no
+        customer."""
         from crm.pagination import COUNT_COLUMN, KeysetPaginator
         from customers.filters import CustomerFilter
         from customers.selectors.customers import _search_first_page, customer_list
@@ -206,17 +209,25 @@ class TestList:
         vip = TagFactory(name="VIP")
         for n, level in enumerate("ABCDABCDAB"):
             CustomerFactory(owner=rep if n % 3 else other_rep, name=f"Match {n % 4} {n}",
+                            company="Match Ltd" if n % 5 == 0 else "",
                             level=level, tags=[vip] if n % 2 else [],
                             acquired_on=date(2024, 1, 1 + n % 3),
                             status="churned" if n % 4 else "active",
                             churned_on=date(2024, 6, 1 + n % 2) if n % 4 else None)
         CustomerFactory(owner=rep, name="Other")
+        # Found by its company alone, by both searches.
+        CustomerFactory(owner=rep, name="Zed", company="Match Holdings", level="C",
+                        status="churned", acquired_on=date(2024, 1, 2),
+                        churned_on=date(2024, 6, 3))
         query = QueryDict(mutable=True)
-        query.update({"q": "Match", **({"sort": sort} if sort else {})})
-        customers = CustomerFilter(query, queryset=customer_list(user=manager), user=manager,
-                                   owners=[], tags=[]).qs
+        query.update({"q": term, **({"sort": sort} if sort else {})})
+        filterset = CustomerFilter(query, queryset=customer_list(user=manager), user=manager,
+                                   owners=[], tags=[])
+        customers = filterset.qs
+        parts = ([customers] if term == "Match"
+                 else filterset.unsearched.prefix_search_parts(filterset.search_term))
 
-        one_scan = _search_first_page(KeysetPaginator(customers.for_list()), customers)
+        one_scan = _search_first_page(KeysetPaginator(customers.for_list()), parts)
         ordered = KeysetPaginator(customers.for_list()).page(None)
 
         # The ordered read's rows also hold its inline count column.
@@ -229,7 +240,31 @@ class TestList:
                 one_scan.has_previous, one_scan.next_cursor) == (
             ordered.count, ordered.count_is_capped, ordered.has_next, ordered.has_previous,
             ordered.next_cursor)
-        assert one_scan.count == (7 if sort == "-churned" else 10)
+        assert one_scan.count == (8 if sort == "-churned" else 11)
+
+    def test_a_prefix_search_finds_names_and_companies_once(self, rep, other_rep, client_for,
+                                                            django_assert_max_num_queries):
+        """The first page of a prefix search reads names and companies apart
+        (`prefix_search_parts`): a customer matching by both is listed and counted once, and
+        the rep's own customers only."""
+        both = CustomerFactory(owner=rep, name="Qx both", company="Qx Ltd")
+        by_name = CustomerFactory(owner=rep, name="QX name", company="Other Ltd")
+        by_company = CustomerFactory(owner=rep, name="Company only", company="qx Holdings")
+        CustomerFactory(owner=other_rep, name="Qx theirs", company="Qx theirs")
+        CustomerFactory(owner=rep, name="Not Qx", company="Neither")
+        client = client_for(rep)
+        client.get(LIST)  # the user's permissions and the list's choices, cached
+        with django_assert_max_num_queries(3) as queries:
+            page = client.get(LIST, {"q": "qx"}).context["page"]
+        # The two parts, one index range each.
+        assert sum(" UNION ALL " in query["sql"] for query in queries.captured_queries) == 1
+
+        assert [row["id"] for row in page] == [by_company.pk, by_name.pk, both.pk]  # newest first
+        assert page.count == 3 and not page.has_next
+
+    def test_prefix_search_parts_are_for_prefix_terms_only(self):
+        with pytest.raises(ValueError):
+            Customer.objects.prefix_search_parts("Qxy")
 
     def test_a_search_with_more_matches_than_the_cap(self, rep, client_for, settings):
         settings.LIST_COUNT_LIMIT = 5
