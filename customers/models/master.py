@@ -360,11 +360,11 @@ class Customer(models.Model):
             # the index, even one it only reads inside the indexed expression.
             models.Index(
                 OpClass(Upper(Cast("name", models.TextField())), name="text_pattern_ops"),
-                name="customer_name_prefix_idx", include=_SEARCH_COVERS,
+                name="customer_name_search_idx", include=_SEARCH_COVERS,
             ),
             models.Index(
                 OpClass(Upper(Cast("company", models.TextField())), name="text_pattern_ops"),
-                name="customer_company_prefix_idx", include=("company", *_SEARCH_COVERS),
+                name="customer_company_search_idx", include=("company", *_SEARCH_COVERS),
             ),
             # E-mail searches with an @ (`CustomerQuerySet.search`); not partial, as above.
             models.Index(email_local_part_reversed(), name="customer_email_local_rev_idx"),
