@@ -30,6 +30,8 @@ _TRGM_INDEXES = ("customer_name_trgm_idx", "customer_company_trgm_idx",
 # (`customers.models.search.phone_digit_runs`), then tests each with STRPOS. Without the runs
 # condition the statement is the plain containment test a search without indexes makes: the
 # full scan it is compared with (with it, the scan would also compute every number's runs).
+# The function is `customers.models.search.PHONE_RUNS_FUNCTION` (a test keeps them equal; this
+# module is imported before Django is set up, so it cannot import the models).
 _PHONE_RUNS_CONDITION = re.compile(
     r'customers_phone_digit_runs\(\("\w+"\."phone_normalized"\)::text\)'
     r" @> \(ARRAY\[[^\]]*\]\)::text\[\] AND "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from crm.filtering import QuickFilterSet
@@ -189,7 +189,7 @@ class CustomerFilter(QuickFilterSet):
         return self.filters["q"].filter(queryset, data.get("q"))
 
     @property
-    def unsearched(self):
+    def unsearched(self) -> QuerySet[Customer]:
         """The list with every filter but the free-text search applied, from which the first
         page of a prefix search reads its name and company matches apart (`customer_page`)."""
         return self._split_search()[0]
@@ -199,8 +199,10 @@ class CustomerFilter(QuickFilterSet):
         """The free-text term the list is filtered by ("" when none, or it is invalid)."""
         return self._split_search()[1]
 
-    def _split_search(self):
-        filtered = self.qs  # filters once (an unbound filter set filters nothing)
+    def _split_search(self) -> tuple[QuerySet[Customer], str]:
+        """(`unsearched`, `search_term`), which `filter_queryset` notes while `qs` filters
+        (once); an unbound filter set filters nothing and has no term."""
+        filtered = self.qs
         return getattr(self, "_before_search", (filtered, ""))
 
     @property

@@ -8,7 +8,9 @@ from django.db import migrations
 FUNCTION = """
 CREATE OR REPLACE FUNCTION customers_phone_digit_runs(phone text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT ARRAY(SELECT DISTINCT substr(phone, i, 4) FROM generate_series(1, length(phone) - 3) i)
+    SELECT ARRAY(
+        SELECT DISTINCT substr(phone, i, 4) FROM generate_series(1, length(phone) - 3) i ORDER BY 1
+    )
 $$
 """
 
@@ -27,6 +29,9 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(FUNCTION, "DROP FUNCTION customers_phone_digit_runs(text)"),
+        # What a build that failed half-way leaves behind (an invalid index of that name).
+        migrations.RunSQL("DROP INDEX CONCURRENTLY IF EXISTS customer_phone_runs_idx",
+                          migrations.RunSQL.noop),
         migrations.RunSQL(INDEX, "DROP INDEX CONCURRENTLY customer_phone_runs_idx"),
         # The index's statistics, from which the planner judges how many numbers match.
         migrations.RunSQL("ANALYZE customers_customer", reverse_sql=migrations.RunSQL.noop),

@@ -1,14 +1,8 @@
 """The customers app's models: master data, products and purchases, sales targets, import
 jobs, merges."""
 
-from customers.models.master import (
-    LIST_FIELDS,
-    AliveCustomerManager,
-    Customer,
-    CustomerQuerySet,
-    Tag,
-    ValueSegment,
-)
+from customers.models.querysets import LIST_FIELDS, CustomerQuerySet
+from customers.models.master import AliveCustomerManager, Customer, Tag, ValueSegment
 from customers.models.ledger import MAX_PURCHASE_AMOUNT, Product, Purchase, PurchaseQuerySet
 from customers.models.targets import SalesTarget, SalesTargetQuerySet
 from customers.models.imports import ImportJob, ImportJobQuerySet

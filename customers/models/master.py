@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection, models
-from django.db.models import F, Q, Value
-from django.contrib.postgres.fields import ArrayField
-from django.db.models.expressions import RawSQL
+from django.db import models
+from django.db.models import F, Q
 from django.contrib.postgres.indexes import OpClass
-from django.db.models.functions import Cast, StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Cast, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.navigation import pk_url
-from customers.models.search import (
-    NATIONAL_MIN_DIGITS, PHONE_RUN_DIGITS, digit_runs, email_local_part_reversed,
-    phone_digit_runs, search_kind, similar_name_key,
-)
-from customers.normalization import digits_only, validate_phone
+from customers.models.querysets import SEARCH_INDEX_COVERS, CustomerQuerySet
+from customers.models.search import email_local_part_reversed, similar_name_key
+from customers.normalization import validate_phone
 
 
 class Tag(models.Model):
@@ -31,123 +26,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def tag_names_sql(customers: str = "") -> str:
-    """ARRAY(the names of the tags of the customer in the outer query, in name order); the
-    outer query names the customer table `customers` (by default, its own name)."""
-    q = connection.ops.quote_name
-    link = Customer.tags.through._meta
-    tag = Tag._meta
-    return (
-        f"ARRAY(SELECT t.{q(tag.get_field('name').column)} FROM {q(tag.db_table)} t"
-        f" JOIN {q(link.db_table)} ct ON ct.{q(link.get_field('tag').column)} = t.{q(tag.pk.column)}"
-        f" WHERE ct.{q(link.get_field('customer').column)} = "
-        f"{customers or q(Customer._meta.db_table)}.{q(Customer._meta.pk.column)}"
-        f" ORDER BY t.{q(tag.get_field('name').column)})"
-    )
-
-
-class CustomerQuerySet(models.QuerySet):
-    def alive(self) -> CustomerQuerySet:
-        return self.filter(deleted_at__isnull=True)
-
-    def deleted(self) -> CustomerQuerySet:
-        return self.filter(deleted_at__isnull=False)
-
-    def visible_to(self, user) -> CustomerQuerySet:
-        """Reps see the customers they own; support, managers and superusers see all."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.sees_all_records:
-            return self
-        return self.filter(owner=user)
-
-    def search(self, term: str) -> CustomerQuerySet:
-        """Name, company, phone or e-mail containing `term` (a prefix for very short terms).
-
-        A phone fragment matches the normalized digits, so `138 0013` finds `13800138000`.
-        """
-        term = (term or "").strip()
-        kind = search_kind(term)
-        if kind == "none":
-            return self
-        if kind == "email_local":
-            # The local part ends with what comes before the @: a prefix of the reversed
-            # local part (an index range); the whole term still has to appear.
-            term = term.lower()
-            local = term.partition("@")[0]
-            return self.alias(email_local_reversed=email_local_part_reversed()).filter(
-                email_local_reversed__startswith=local[::-1], email_normalized__contains=term)
-        if kind == "email":
-            return self.filter(email_normalized__contains=term.lower())
-        if kind == "phone":
-            digits = digits_only(term)
-            fragments = [digits]
-            # A number typed in national form keeps its trunk 0 (010-6552…), which the
-            # normalized form drops (861065521234…), so also try it without. Only for an area
-            # code and more: a short fragment such as the last digits 0301 means just those.
-            national = digits.lstrip("0")
-            if national != digits and len(digits) >= NATIONAL_MIN_DIGITS:
-                fragments.append(national)
-            match = Q()
-            for fragment in fragments:
-                match |= _phone_contains(fragment)
-            if len(digits) >= PHONE_RUN_DIGITS:
-                return self.alias(phone_runs=phone_digit_runs()).filter(match)
-            return self.filter(match)
-        if kind == "prefix":
-            return self.filter(Q(name__istartswith=term) | Q(company__istartswith=term))
-        return self.filter(
-            Q(name__icontains=term)
-            | Q(company__icontains=term)
-            | Q(email_normalized__contains=term.lower())
-        )
-
-    def prefix_search_parts(self, term: str) -> list[CustomerQuerySet]:
-        """`search(term)` for a prefix term as two querysets that share no customer and
-        together find the same ones: names, then companies whose customer's name does not
-        match. Each is a range of one index (which covers what a list's first page reads),
-        where the two together are a bitmap scan that visits the table for every match."""
-        term = (term or "").strip()
-        if search_kind(term) != "prefix":
-            raise ValueError(f"{term!r} is not a prefix search")
-        name = Q(name__istartswith=term)
-        return [self.filter(name), self.filter(Q(company__istartswith=term) & ~name)]
-
-    def for_list(self) -> CustomerQuerySet:
-        """List rows as plain dicts of the columns a row shows or sorts by, with `tag_names`
-        (the tags as one array column, which costs a fraction of `prefetch_related`:
-        PostgreSQL evaluates it for the page's rows only, after LIMIT). Dicts, not instances:
-        the table renders several times faster from them (see `customers.rows`)."""
-        return self.values(*LIST_FIELDS).with_tag_names()
-
-    def with_tag_names(self) -> CustomerQuerySet:
-        """`tag_names`: the names of the customer's tags in name order, as one array column.
-
-        Written in SQL: the ORM's equivalent (`ArraySubquery` over `Tag`) took longer to
-        build and compile than the query takes to run. It names the customer table itself,
-        so the queryset must not join customers a second time."""
-        return self.annotate(tag_names=RawSQL(tag_names_sql(), (), output_field=ArrayField(
-            models.CharField())))
-
-
-def _phone_contains(digits: str) -> Q:
-    """Normalized phones containing `digits`: for a long enough fragment, among those
-    holding its every run (`phone_runs`, the index of `phone_digit_runs`); the containment
-    is tested with STRPOS, which the trigram index cannot take over."""
-    if len(digits) < PHONE_RUN_DIGITS:
-        return Q(phone_normalized__contains=digits)
-    return Q(phone_runs__contains=digit_runs(digits)) & Q(
-        GreaterThan(StrIndex("phone_normalized", Value(digits)), 0))
-
-
-# Every column a list row shows or a list sorts by (the keyset paginator reads the sort key
-# back from the row).
-LIST_FIELDS = (
-    "id", "kind", "name", "phone", "email", "company", "city", "level", "status", "owner",
-    "created_at", "updated_at", "acquired_on", "churned_on", "deleted_at",
-)
 
 
 class ValueSegment(models.TextChoices):
@@ -172,10 +50,6 @@ class ValueSegment(models.TextChoices):
 class AliveCustomerManager(models.Manager.from_queryset(CustomerQuerySet)):
     def get_queryset(self) -> CustomerQuerySet:
         return super().get_queryset().alive()
-
-
-# What a search's first page reads of each match (`customers.selectors.customer_page`).
-_SEARCH_COVERS = ("name", "id", "owner", "deleted_at", "created_at")
 
 
 def _alive(*fields, name: str, **kwargs) -> models.Index:
@@ -354,20 +228,23 @@ class Customer(models.Model):
             # Not partial: PostgreSQL keeps statistics for expression indexes only when they
             # cover the whole table, and without them it misjudges prefix searches.
             # Covering what the first page of a search reads of its matches (visibility and
-            # the default and name sort keys; `CustomerQuerySet.search_parts`), so it reads
-            # them from the index alone. The indexed column itself is included too: the
+            # the default and name sort keys; `CustomerQuerySet.prefix_search_parts`), so it
+            # reads them from the index alone. The indexed column itself is included too: the
             # planner only plans an index-only scan when every column the query names is in
             # the index, even one it only reads inside the indexed expression.
             models.Index(
                 OpClass(Upper(Cast("name", models.TextField())), name="text_pattern_ops"),
-                name="customer_name_search_idx", include=_SEARCH_COVERS,
+                name="customer_name_search_idx", include=SEARCH_INDEX_COVERS,
             ),
             models.Index(
                 OpClass(Upper(Cast("company", models.TextField())), name="text_pattern_ops"),
-                name="customer_company_search_idx", include=("company", *_SEARCH_COVERS),
+                name="customer_company_search_idx", include=("company", *SEARCH_INDEX_COVERS),
             ),
             # E-mail searches with an @ (`CustomerQuerySet.search`); not partial, as above.
             models.Index(email_local_part_reversed(), name="customer_email_local_rev_idx"),
+            # Not declared here, as they need SQL of their own: the trigram indexes of
+            # contains-searches (migration 0003, where the server has pg_trgm) and the index
+            # of phone numbers' runs of digits (0018, with its function).
             # Capped counts under the list filters become index-only scans.
             _alive("status", "level", "source", "city", name="customer_filter_idx"),
             _alive("owner", "status", "level", "source", "city", name="customer_owner_filter_idx"),

@@ -14,6 +14,8 @@ from customers.normalization import digits_only
 
 # Below this length a contains-search cannot use a trigram index, so a prefix search runs instead.
 _TRIGRAM_MIN_LENGTH = 3
+# Fewer digits than this are not a phone search (too many numbers hold them).
+PHONE_MIN_DIGITS = 3
 # The trunk 0, a two- or three-digit area code and at least the start of the local number.
 NATIONAL_MIN_DIGITS = 6
 _PHONE_FRAGMENT = re.compile(r"^[\d\s()+\-.]+$")
@@ -55,6 +57,8 @@ def email_local_part_reversed() -> Collate:
 
 
 # A phone fragment this long or longer is looked up by its runs of digits of this length.
+# The SQL function of migration 0018 writes it out (4) and its index holds what that gave:
+# to change it, a new migration must replace the function and rebuild the index.
 PHONE_RUN_DIGITS = 4
 # The SQL function (migration 0018) giving the distinct runs of a normalized phone number.
 PHONE_RUNS_FUNCTION = "customers_phone_digit_runs"
@@ -90,7 +94,7 @@ def search_kind(term: str) -> str:
     if "@" in term:
         local, _, domain = term.partition("@")
         return "email_local" if local and "@" not in domain else "email"
-    if _PHONE_FRAGMENT.match(term) and len(digits_only(term)) >= 3:
+    if _PHONE_FRAGMENT.match(term) and len(digits_only(term)) >= PHONE_MIN_DIGITS:
         return "phone"
     if len(term) < _TRIGRAM_MIN_LENGTH:
         return "prefix"

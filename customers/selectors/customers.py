@@ -17,7 +17,7 @@ from crm.models import User
 from crm.pagination import KeysetPage, KeysetPaginator
 from customers import rows
 from customers.models import LIST_FIELDS, Customer, Purchase
-from customers.models.master import tag_names_sql
+from customers.models.querysets import SEARCH_INDEX_COVERS, tag_names_sql
 from customers.models.search import TRIGRAM_SEARCHES, search_kind
 from customers.normalization import normalize_email, normalize_phone
 
@@ -35,7 +35,8 @@ def customer_page(
     """One page of `customers` (already limited to what `user` may see, and to `search`, the
     list's free-text term if any) as finished list rows (`customers.rows`); `owners` are the
     (id, name) pairs the page already shows. `unsearched`, the same list before the search,
-    lets the first page of a prefix search read its name and company matches apart.
+    lets the first page of a prefix search read its name and company matches apart (still
+    only among the customers `user` may see).
 
     The first page of a search for two or more characters comes from one scan of its
     matches (`_search_first_page`). Otherwise the page query counts the list too, except for
@@ -47,8 +48,10 @@ def customer_page(
     if (kind != "none" and len(search) >= ONE_SCAN_MIN_LENGTH
             and paginator.is_first_page(cursor)):
         parts = [customers]
-        if kind == "prefix" and unsearched is not None:
-            parts = unsearched.prefix_search_parts(search)
+        if (kind == "prefix" and unsearched is not None
+                and set(paginator.fields) <= set(SEARCH_INDEX_COVERS)):
+            # Its indexes hold this sort's keys: each part can be read from its index alone.
+            parts = unsearched.visible_to(user).prefix_search_parts(search)
         page = _search_first_page(paginator, parts)
     else:
         page = paginator.page(cursor)
@@ -67,11 +70,11 @@ def _search_first_page(paginator: KeysetPaginator, parts: list[QuerySet[Customer
     matches, `parts` being the search's matches split into querysets that share no customer
     (`CustomerQuerySet.prefix_search_parts`), or the one queryset of them.
 
-    The scan reads only the matches' sort keys, which a prefix search's indexes hold, so it
-    need not visit the table; the matches are sorted and counted (a window count) in SQL, and
-    only the page's rows are then read whole, with their tag names. When there are more
-    matches than the cap, the scan was the capped count, and the page is read in the list's
-    order, as any list's is.
+    The scan reads only the matches' sort keys (which a prefix search's indexes hold for the
+    default and name orders: without other filters, its parts need not visit the table); the
+    matches are sorted and counted (a window count) in SQL, and only the page's rows are then
+    read whole, with their tag names. When there are more matches than the cap, the scan was
+    the capped count, and the page is read in the list's order, as any list's is.
 
     The page query and the capped count of a list otherwise each scan a search's matches:
     twice the heap reads for a prefix search, and a second query for a trigram search."""

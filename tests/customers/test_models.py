@@ -93,6 +93,8 @@ class TestSearch:
             ("5550100", {"alice"}),
             ("010-6552", {"office"}),      # national form with the trunk 0
             ("0123", set()),               # a short fragment is taken as typed, 0 included
+            ("000000", set()),             # zeros alone are no national form…
+            ("0000001", set()),            # …nor is a single digit left after them
             ("alice@", {"alice"}),         # e-mail fragment
             ("fang@", {"wang"}),           # the end of the local part
             ("FANG@EXAMPLE", {"wang"}),    # …and the start of the domain
@@ -124,7 +126,8 @@ class TestSearch:
     @pytest.mark.parametrize(("term", "found"), [
         ("1234 2349", True), ("2342349", True), ("2349", True), ("139", True),
         # Both of its runs of four digits are in the number, but not one after the other.
-        ("12349", False), ("2341", False),
+        ("12349", False),
+        ("2341", False),
     ])
     def test_a_phone_fragment_must_appear_whole(self, rep, term, found):
         customer = CustomerFactory(owner=rep, phone="139 1234 2349")

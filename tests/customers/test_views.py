@@ -262,6 +262,51 @@ class TestList:
         assert [row["id"] for row in page] == [by_company.pk, by_name.pk, both.pk]  # newest first
         assert page.count == 3 and not page.has_next
 
+    def test_a_prefix_search_keeps_the_lists_filters(self, rep, client_for):
+        active = CustomerFactory(owner=rep, name="Qx active", status="active")
+        CustomerFactory(owner=rep, name="Qx potential", status="potential")
+        by_company = CustomerFactory(owner=rep, name="Other", company="Qx Co", status="active")
+        client = client_for(rep)
+
+        page = client.get(LIST, {"q": "Qx", "status": "active"}).context["page"]
+        assert {row["id"] for row in page} == {active.pk, by_company.pk} and page.count == 2
+        # A sort the prefix indexes do not hold reads the matches as one search.
+        page = client.get(LIST, {"q": "Qx", "status": "active", "sort": "level"}).context["page"]
+        assert {row["id"] for row in page} == {active.pk, by_company.pk} and page.count == 2
+
+    def test_a_prefix_search_only_parts_when_its_indexes_hold_the_sort(
+            self, rep, client_for, django_assert_max_num_queries):
+        CustomerFactory(owner=rep, name="Qx one")
+        client = client_for(rep)
+        client.get(LIST)
+        for sort, parts in (("", 2), ("name", 2), ("-name", 2), ("level", 1), ("-updated", 1)):
+            with django_assert_max_num_queries(3) as queries:
+                page = client.get(LIST, {"q": "Qx", "sort": sort}).context["page"]
+            assert page.count == 1
+            unions = sum(" UNION ALL " in query["sql"] for query in queries.captured_queries)
+            assert unions == (1 if parts == 2 else 0), sort
+
+    def test_a_prefix_search_with_more_matches_than_the_cap(self, rep, client_for, settings):
+        settings.LIST_COUNT_LIMIT = 5
+        settings.LIST_PAGE_SIZE = 3
+        for n in range(4):
+            CustomerFactory(owner=rep, name=f"Qx {n}")
+            CustomerFactory(owner=rep, name=f"Firm {n}", company=f"Qx firm {n}")
+        page = client_for(rep).get(LIST, {"q": "Qx", "sort": "name"}).context["page"]
+
+        assert [row["name"] for row in page] == ["Firm 0", "Firm 1", "Firm 2"]
+        assert page.count_is_capped and page.count == 5 and page.has_next
+
+    def test_a_prefix_search_with_an_invalid_filter(self, rep, client_for):
+        """A filter the form refuses is ignored (and shown as an error); the search and the
+        other filters still apply, the first page of the search as any other."""
+        match = CustomerFactory(owner=rep, name="Qx valid")
+        CustomerFactory(owner=rep, name="Other")
+        response = client_for(rep).get(LIST, {"q": "Qx", "acquired_from": "not a date"})
+
+        assert [row["id"] for row in response.context["page"]] == [match.pk]
+        assert response.context["filter"].errors
+
     def test_prefix_search_parts_are_for_prefix_terms_only(self):
         with pytest.raises(ValueError):
             Customer.objects.prefix_search_parts("Qxy")
