@@ -9,6 +9,10 @@ list that took longer than the query. A `QuickFilterSet`:
 - makes its form class once per distinct `form_key()` (what a subclass varies per request,
   such as the choice lists it is given) and keeps the last few;
 - styles the fields for Bootstrap on that class, once;
+- lets that class's forms share its fields: a Django form deep-copies every field (widget,
+  choices, error messages) into each new form, which took about as long as validating the
+  form. So a filter form's fields belong to its class: change a field only when the class is
+  made (`get_form_class`), never on a form;
 - builds the form only when something asks for it: an unbound list filters nothing, and its
   form's HTML may come from a fragment cache.
 """
@@ -23,6 +27,14 @@ from collections.abc import Hashable
 import django_filters
 from django import forms
 from django.http import QueryDict
+
+
+class SharedFields(dict):
+    """A form class's `base_fields` whose copy for each form (Django deep-copies them) is a
+    new dict of the same fields: a form may add or drop fields, not change one."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return dict(self)
 
 
 def bootstrap_classes(fields) -> None:
@@ -84,6 +96,7 @@ class QuickFilterSet(django_filters.FilterSet):
         for name in self.optional_fields:
             if name in form_class.base_fields:
                 form_class.base_fields[name].required = False
+        form_class.base_fields = SharedFields(form_class.base_fields)
         with _form_class_lock:
             cache[key] = form_class
             while len(cache) > self.form_classes_kept:

@@ -69,16 +69,24 @@ def test_an_unbound_set_builds_no_form_until_asked():
     assert filterset.form is not None and "_form" in filterset.__dict__
 
 
-def test_the_form_class_is_kept_per_key_and_each_form_is_its_own():
-    a1 = CityFilter(None, queryset=Customer.objects.all(), levels=[("A", "A")])
-    a2 = CityFilter(None, queryset=Customer.objects.all(), levels=[("A", "A")])
+def test_the_form_class_is_kept_per_key_and_its_forms_share_its_fields():
+    a1 = CityFilter(QueryDict("level=A"), queryset=Customer.objects.all(), levels=[("A", "A")])
+    a2 = CityFilter(QueryDict("level=Z"), queryset=Customer.objects.all(), levels=[("A", "A")])
     b = CityFilter(None, queryset=Customer.objects.all(), levels=[("A", "A"), ("B", "B")])
 
     assert type(a1.form) is type(a2.form)
     assert type(b.form) is not type(a1.form)
     assert [value for value, _ in b.form.fields["level"].choices] == ["A", "B"]
-    a1.form.fields["city"].widget.attrs["data-x"] = "1"
-    assert "data-x" not in a2.form.fields["city"].widget.attrs
+    # The fields are the class's, not copies (a form may drop one, not change one)…
+    assert a1.form.fields["level"] is a2.form.fields["level"]
+    assert a1.form.fields is not a2.form.fields
+    del a1.form.fields["city"]
+    assert "city" in a2.form.fields and "city" in type(a1.form).base_fields
+    # …while each form keeps its own data, errors and HTML.
+    assert a1.form.is_valid() and not a2.form.is_valid()
+    assert "level" in a2.form.errors and not a1.form.errors
+    assert 'value="A" selected' in str(a1.form["level"])
+    assert "selected" not in str(a2.form["level"])
 
 
 def test_fields_get_bootstrap_classes_and_named_ones_stay_optional():
