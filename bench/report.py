@@ -199,7 +199,8 @@ def render(results: dict) -> str:
     sql = results.get("sql")
     if sql:
         out.append("\nSearch vs icontains full scan (SQL only, median ms of the statements with"
-                   " LIKE; forced scan = index and bitmap scans disabled)")
+                   " LIKE or STRPOS; forced scan = index and bitmap scans disabled, a phone"
+                   " search without its runs condition)")
         out.append(_table(["user", "key", "indexed", "forced scan", "×", "no trgm idx", "×"], [
             [s["user"], s["key"], f"{s['indexed_ms']:.2f}", f"{s['forced_scan_ms']:.1f}",
              s["speedup_vs_scan"], "" if s["no_trgm_ms"] is None else f"{s['no_trgm_ms']:.1f}",
