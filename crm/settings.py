@@ -75,6 +75,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crm.context_processors.navigation",
             ],
+            # Django's own libraries, but for what they remember: `{% load i18n %}` and
+            # `{% load static %}` load these (see each module).
+            "libraries": {
+                "i18n": "crm.templatetags.i18n_remembered",
+                "static": "crm.templatetags.static_remembered",
+            },
         },
     },
 ]

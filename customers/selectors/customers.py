@@ -43,18 +43,22 @@ def customer_page(
     trigram searches: their index scan is their cost, so they count in a query of their own,
     made only if the first page does not hold every match."""
     kind = search_kind(search)
-    paginator = KeysetPaginator(customers.for_list(),
-                                count_with_rows=kind not in TRIGRAM_SEARCHES)
     if (kind != "none" and len(search) >= ONE_SCAN_MIN_LENGTH
-            and paginator.is_first_page(cursor)):
+            and KeysetPaginator.is_first_page(cursor)):
+        # The scan reads the sort keys alone: a paginator over `customers` gives their order.
+        keys = KeysetPaginator(customers)
         parts = [customers]
         if (kind == "prefix" and unsearched is not None
-                and set(paginator.fields) <= set(SEARCH_INDEX_COVERS)):
+                and set(keys.fields) <= set(SEARCH_INDEX_COVERS)):
             # Its indexes hold this sort's keys: each part can be read from its index alone.
             parts = unsearched.visible_to(user).prefix_search_parts(search)
-        page = _search_first_page(paginator, parts)
+        page = _search_first_page(keys, parts)
+        if page is None:  # more matches than the cap: the first page as any list's
+            page = KeysetPaginator(customers.for_list()).page(
+                None, count=settings.LIST_COUNT_LIMIT, count_is_capped=True)
     else:
-        page = paginator.page(cursor)
+        page = KeysetPaginator(
+            customers.for_list(), count_with_rows=kind not in TRIGRAM_SEARCHES).page(cursor)
     owner_names = dict(owners) if owners else {user.pk: str(user)}
     page.object_list = rows.finish(page.object_list, owner_names=owner_names)
     return page
@@ -65,16 +69,18 @@ def customer_page(
 ONE_SCAN_MIN_LENGTH = 2
 
 
-def _search_first_page(paginator: KeysetPaginator, parts: list[QuerySet[Customer]]) -> KeysetPage:
+def _search_first_page(
+    paginator: KeysetPaginator, parts: list[QuerySet[Customer]],
+) -> KeysetPage | None:
     """The first page of a search and its count from one scan of at most LIST_COUNT_LIMIT + 1
-    matches, `parts` being the search's matches split into querysets that share no customer
+    matches (None when there are more), `paginator` giving the order, `parts` being the search's matches split into querysets that share no customer
     (`CustomerQuerySet.prefix_search_parts`), or the one queryset of them.
 
     The scan reads only the matches' sort keys (which a prefix search's indexes hold for the
     default and name orders: without other filters, its parts need not visit the table); the
     matches are sorted and counted (a window count) in SQL, and only the page's rows are then
     read whole, with their tag names. When there are more matches than the cap, the scan was
-    the capped count, and the page is read in the list's order, as any list's is.
+    the capped count, and the caller reads the page in the list's order, as any list's is.
 
     The page query and the capped count of a list otherwise each scan a search's matches:
     twice the heap reads for a prefix search, and a second query for a trigram search."""
@@ -105,7 +111,7 @@ def _search_first_page(paginator: KeysetPaginator, parts: list[QuerySet[Customer
         found = [dict(zip(names, row)) for row in cursor.fetchall()]
     count = found[0]["matches"] if found else 0
     if count > limit:
-        return paginator.page(None, count=limit, count_is_capped=True)
+        return None
     for row in found:
         del row["matches"]
     return paginator.first_page_of(found, count=count)
