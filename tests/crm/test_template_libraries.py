@@ -132,3 +132,16 @@ def test_static_nodes_are_the_remembering_kind():
         "{% load static %}{% static 'css/crm.css' %}").template.nodelist
 
     assert any(isinstance(node, RememberedStaticNode) for node in nodes)
+
+
+def test_only_i18n_and_static_are_replaced():
+    """The settings silence Django's warning of a library name used twice (templates.W003):
+    the names used twice must be exactly the two replaced on purpose."""
+    warnings = [w for w in engines["django"].check() if w.id == "templates.W003"]
+
+    used_twice = "is used for multiple template tag modules"
+    assert sorted(w.msg for w in warnings) == [
+        f"'i18n' {used_twice}: 'crm.templatetags.i18n_remembered', 'django.templatetags.i18n'",
+        f"'static' {used_twice}: "
+        + "'crm.templatetags.static_remembered', 'django.templatetags.static'",
+    ]

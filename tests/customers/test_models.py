@@ -171,3 +171,28 @@ class TestSearch:
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "customer_email_local_rev_idx" in plan
         assert "Index Cond" in plan
+
+
+def test_a_tag_filter_reads_the_links_by_tag_then_customer(rep):
+    """Migration 0019: the links of a tag are read in customer order from one index, which
+    replaced the foreign keys' single-column indexes."""
+    from django.db import connection
+
+    from crm.pagination import _counted
+    from customers.models import Tag
+
+    vip = Tag.objects.create(name="VIP")
+    CustomerFactory(owner=rep, tags=[vip])
+    count = _counted(Customer.objects.visible_to(rep).filter(tags=vip), 1000)
+    sql, params = count.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A handful of rows: make the planner show which index can answer the tag.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+                       [Customer.tags.through._meta.db_table])
+        indexes = sorted(row[0].split(" USING btree ")[1] for row in cursor.fetchall())
+
+    assert "customer_tags_tag_customer_idx" in plan
+    assert indexes == ["(customer_id, tag_id)", "(id)", "(tag_id, customer_id)"]
