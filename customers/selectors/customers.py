@@ -73,7 +73,8 @@ def _search_first_page(
     paginator: KeysetPaginator, parts: list[QuerySet[Customer]],
 ) -> KeysetPage | None:
     """The first page of a search and its count from one scan of at most LIST_COUNT_LIMIT + 1
-    matches (None when there are more), `paginator` giving the order, `parts` being the search's matches split into querysets that share no customer
+    matches (None when there are more), `paginator` giving the order and `parts` being the
+    search's matches split into querysets that share no customer
     (`CustomerQuerySet.prefix_search_parts`), or the one queryset of them.
 
     The scan reads only the matches' sort keys (which a prefix search's indexes hold for the
