@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404
 from crm.models import User
 from crm.pagination import KeysetPage, KeysetPaginator
 from customers import rows
-from customers.models import LIST_FIELDS, Customer, Purchase
-from customers.models.querysets import SEARCH_INDEX_COVERS, tag_names_sql
+from customers.models import Customer, Purchase
+from customers.models.querysets import SEARCH_INDEX_COVERS, row_fields, tag_names_sql
 from customers.models.search import TRIGRAM_SEARCHES, search_kind
 from customers.normalization import normalize_email, normalize_phone
 
@@ -43,10 +43,10 @@ def customer_page(
     trigram searches: their index scan is their cost, so they count in a query of their own,
     made only if the first page does not hold every match."""
     kind = search_kind(search)
+    # The list's order and its keys (the paginator reads no row until asked for a page).
+    keys = KeysetPaginator(customers)
     if (kind != "none" and len(search) >= ONE_SCAN_MIN_LENGTH
-            and KeysetPaginator.is_first_page(cursor)):
-        # The scan reads the sort keys alone: a paginator over `customers` gives their order.
-        keys = KeysetPaginator(customers)
+            and keys.is_first_page(cursor)):
         parts = [customers]
         if (kind == "prefix" and unsearched is not None
                 and set(keys.fields) <= set(SEARCH_INDEX_COVERS)):
@@ -54,11 +54,11 @@ def customer_page(
             parts = unsearched.visible_to(user).prefix_search_parts(search)
         page = _search_first_page(keys, parts)
         if page is None:  # more matches than the cap: the first page as any list's
-            page = KeysetPaginator(customers.for_list()).page(
+            page = KeysetPaginator(customers.for_list(keys.fields)).page(
                 None, count=settings.LIST_COUNT_LIMIT, count_is_capped=True)
     else:
-        page = KeysetPaginator(
-            customers.for_list(), count_with_rows=kind not in TRIGRAM_SEARCHES).page(cursor)
+        page = KeysetPaginator(customers.for_list(keys.fields),
+                               count_with_rows=kind not in TRIGRAM_SEARCHES).page(cursor)
     owner_names = dict(owners) if owners else {user.pk: str(user)}
     page.object_list = rows.finish(page.object_list, owner_names=owner_names)
     return page
@@ -98,7 +98,8 @@ def _search_first_page(
         params.extend(part_params)
     matches = " UNION ALL ".join(selects)
     columns = ", ".join(
-        f"c.{q(meta.get_field(name).column)} AS {q(name)}" for name in LIST_FIELDS)
+        f"c.{q(meta.get_field(name).column)} AS {q(name)}"
+        for name in row_fields(paginator.fields))
     sql = (
         f"SELECT {columns}, {tag_names_sql('c')} AS tag_names, k.matches"
         f" FROM (SELECT m.*, count(*) OVER () AS matches FROM ({matches} LIMIT {limit + 1}) m"

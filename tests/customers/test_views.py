@@ -1,12 +1,15 @@
 from datetime import date
-from unittest import mock
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
+from crm.pagination import COUNT_COLUMN
+from customers.filters import SORT_KEYS
 from customers.models import Customer, Purchase
+from customers.models.querysets import ROW_FIELDS
 from tests.factories import (
     CustomerFactory,
     ProductFactory,
@@ -144,6 +147,35 @@ class TestList:
         last = client.get(LIST, {"sort": "-name", "cursor": "last"}).context["page"]
         assert [c["name"] for c in last] == ["Bea", "Abe"]
 
+    @pytest.mark.parametrize("sort", sorted(SORT_KEYS))
+    def test_every_sort_pages_through_with_its_own_key_in_the_rows(
+        self, rep, client_for, settings, sort,
+    ):
+        """A row holds the columns it shows and the keys of the list's order (which the
+        cursors are made of), not every sort's."""
+        settings.LIST_PAGE_SIZE = 2
+        for n, name in enumerate(["Cara", "Abe", "Bea", "Dan", "Eve"]):
+            CustomerFactory(owner=rep, name=name, level="ABCD"[n % 4], status="churned",
+                            acquired_on=date(2024, 1, 1 + n), churned_on=date(2024, 6, 1 + n))
+        client = client_for(rep)
+        seen, cursor = [], None
+        while True:
+            page = client.get(LIST, {"sort": sort, **({"cursor": cursor} if cursor else {})}
+                              ).context["page"]
+            seen += [row["name"] for row in page]
+            key = SORT_KEYS[sort].lstrip("-")
+            for row in page:
+                assert set(row) - {COUNT_COLUMN} == {*ROW_FIELDS, key, "tag_names", "url",
+                                                      "level_label", "status_label",
+                                                      "status_class", "owner_name"}
+            if not page.has_next:
+                break
+            cursor = page.next_cursor
+        back = client.get(LIST, {"sort": sort, "cursor": page.previous_cursor}).context["page"]
+
+        assert sorted(seen) == ["Abe", "Bea", "Cara", "Dan", "Eve"]
+        assert [row["name"] for row in back] == seen[-3:-1]
+
     @pytest.mark.parametrize(
         "query",
         [{"sort": "name,-created"}, {"sort": "bogus"}, {"owner": "abc"}, {"tag": "999999"},
@@ -227,8 +259,9 @@ class TestList:
         parts = ([customers] if term == "Match"
                  else filterset.unsearched.prefix_search_parts(filterset.search_term))
 
-        one_scan = _search_first_page(KeysetPaginator(customers.for_list()), parts)
-        ordered = KeysetPaginator(customers.for_list()).page(None)
+        keys = KeysetPaginator(customers)
+        one_scan = _search_first_page(keys, parts)
+        ordered = KeysetPaginator(customers.for_list(keys.fields)).page(None)
 
         # The ordered read's rows also hold its inline count column.
         assert one_scan.object_list == [
