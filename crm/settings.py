@@ -78,7 +78,7 @@ TEMPLATES = [
             ],
             # Django's own libraries, but for what they remember: `{% load i18n %}` and
             # `{% load static %}` load these (see each module). Django warns of a library
-            # name used twice (templates.W003), silenced below; tests/crm/
+            # name used twice (templates.W003), silenced above; tests/crm/
             # test_template_libraries.py checks that these two are the only such names.
             "libraries": {
                 "i18n": "crm.templatetags.i18n_remembered",

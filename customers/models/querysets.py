@@ -20,7 +20,7 @@ from customers.normalization import digits_only
 # The columns a customer list row shows (`customers.rows`, `{% customer_rows %}`).
 ROW_FIELDS = ("id", "kind", "name", "phone", "email", "company", "city", "level", "status", "owner")
 
-# Every column a list row shows or any list sorts by.
+# Every column a list row shows or any list sorts by (the duplicate list's customers).
 LIST_FIELDS = (
     *ROW_FIELDS, "created_at", "updated_at", "acquired_on", "churned_on", "deleted_at",
 )
@@ -28,8 +28,10 @@ LIST_FIELDS = (
 
 def row_fields(sort_fields) -> tuple[str, ...]:
     """ROW_FIELDS and the list's sort keys, which the keyset paginator reads back from the
-    rows: only the sort in use is read (a timestamp more per row cost about 6 µs to load)."""
+    rows. Only the keys of the sort in use: reading every sort's made a page of 26 rows about
+    0.6 ms slower (in-process, at a million customers)."""
     return ROW_FIELDS + tuple(name for name in sort_fields if name not in ROW_FIELDS)
+
 
 # What the first page of a prefix search reads of each match (`customers.selectors.
 # customer_page`): liveness, visibility and the default and name sort keys, which the prefix
