@@ -17,7 +17,7 @@ Django reloads them when a `.mo` file changes: the remembered strings are forgot
 from __future__ import annotations
 
 from django import template
-from django.template import Node, Variable
+from django.template import Node
 from django.templatetags import i18n as django_i18n
 from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
@@ -72,9 +72,8 @@ def translate_literal(literal: str) -> str:
 def do_translate(parser, token) -> Node:
     node = django_i18n.do_translate(parser, token)
     expression = node.filter_expression
-    var = expression.var
+    literal = getattr(expression.var, "literal", None)  # None for a variable
     if (node.noop or node.message_context is not None or expression.filters
-            or not isinstance(var, Variable) or var.literal is None
-            or not isinstance(var.literal, str)):
+            or not isinstance(literal, str)):
         return node
-    return RememberedTranslateNode(var.literal, node.asvar)
+    return RememberedTranslateNode(literal, node.asvar)
